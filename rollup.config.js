@@ -1,0 +1,59 @@
+// Bundles for the browser: the element (with its Worker and the hart's wasm beside it) and the
+// service worker. `npm run build` runs this after compiling the hart; see scripts/build.mjs.
+import { nodeResolve } from '@rollup/plugin-node-resolve';
+import replace from '@rollup/plugin-replace';
+import json from '@rollup/plugin-json';
+import terser from '@rollup/plugin-terser';
+import typescript from '@rollup/plugin-typescript';
+import { urlAssets } from './scripts/rollup/url-assets.js';
+
+const production = { 'process.env.NODE_ENV': JSON.stringify('production') };
+
+const typescriptOptions = {
+  tsconfig: './tsconfig.json',
+  noEmit: false,
+  declaration: false,
+  include: ['src/**/*.ts', 'service-worker/**/*.ts'],
+  exclude: ['src/engine/cpu/**'],
+};
+
+export default [
+  {
+    input: { 'linux-terminal': 'src/components/index.ts' },
+    output: {
+      dir: 'dist',
+      format: 'es',
+      sourcemap: true,
+      chunkFileNames: 'chunks/[name]-[hash].js',
+    },
+    plugins: [
+      urlAssets(),
+      replace({ preventAssignment: true, values: production }),
+      nodeResolve({ browser: true }),
+      typescript(typescriptOptions),
+      terser({ format: { comments: false } }),
+    ],
+  },
+  {
+    // The headless command-line tool, for Node.
+    input: { cli: 'src/cli/main.ts' },
+    output: {
+      dir: 'dist',
+      format: 'es',
+      sourcemap: true,
+      chunkFileNames: 'chunks/[name]-[hash].js',
+    },
+    external: (id) => id.startsWith('node:'),
+    plugins: [urlAssets(), json(), nodeResolve(), typescript(typescriptOptions)],
+  },
+  {
+    input: 'service-worker/service-worker.ts',
+    output: { file: 'dist/service-worker.js', format: 'iife', sourcemap: true },
+    plugins: [
+      replace({ preventAssignment: true, values: production }),
+      nodeResolve({ browser: true }),
+      typescript(typescriptOptions),
+      terser({ format: { comments: false } }),
+    ],
+  },
+];

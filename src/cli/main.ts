@@ -1,0 +1,30 @@
+// The command-line entry: parses the subcommand and hands over to it. Returns the exit status.
+import pkg from '../../package.json' with { type: 'json' };
+
+const usage = `usage: linux-terminal <command> [options]
+
+commands:
+  help       show this text
+  version    print the package version
+
+Run 'linux-terminal <command> --help' for a command's options.
+`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [command] = argv;
+  switch (command) {
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(usage);
+      return 0;
+    case 'version':
+    case '--version':
+      console.log(pkg.version);
+      return 0;
+    default:
+      console.error(`linux-terminal: unknown command '${command}'.\n\n${usage}`);
+      return 2;
+  }
+}

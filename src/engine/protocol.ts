@@ -1,0 +1,25 @@
+// The typed message protocol between the element (main thread) and the engine's Worker.
+// Both directions are plain structured-clonable objects discriminated by `type`.
+
+/** Machine-readable error codes shown to page authors (see docs/errors.md once it exists). */
+export type EngineErrorCode =
+  | 'image-not-found'
+  | 'bad-image'
+  | 'kernel-panic'
+  | 'worker-crashed'
+  | 'out-of-memory'
+  | 'internal';
+
+/** Messages the main thread sends to the Worker. */
+export type HostMessage =
+  | { type: 'boot'; image: string; memoryMiB: number; cols: number; rows: number }
+  | { type: 'input'; data: string }
+  | { type: 'resize'; cols: number; rows: number };
+
+/** Messages the Worker sends to the main thread. */
+export type EngineMessage =
+  | { type: 'progress'; phase: 'download' | 'boot'; loaded: number; total: number }
+  | { type: 'output'; data: string }
+  | { type: 'ready' }
+  | { type: 'exit'; code: number }
+  | { type: 'error'; code: EngineErrorCode; message: string };

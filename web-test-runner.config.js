@@ -1,0 +1,55 @@
+// Browser tests: real Chromium (Debian's), headless, serving TypeScript sources through esbuild.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { chromeLauncher } from '@web/test-runner-chrome';
+
+const root = fileURLToPath(new URL('.', import.meta.url));
+
+/** Sources import `./x.js` (the TypeScript convention) and reference `new URL('./worker.js', ...)`; serve the `.ts`. */
+function serveTypeScriptForJs(context, next) {
+  const path = context.path;
+  if (path.endsWith('.js') && !path.startsWith('/node_modules/') && !path.startsWith('/__')) {
+    const ts = path.replace(/\.js$/, '.ts');
+    if (!existsSync(root + path.slice(1)) && existsSync(root + ts.slice(1))) {
+      context.path = ts;
+    }
+  }
+  return next();
+}
+
+const chromium = process.env.CHROME_PATH ?? '/usr/bin/chromium';
+
+export default {
+  rootDir: root,
+  files: ['test/browser/**/*.test.ts'],
+  nodeResolve: true,
+  concurrency: 1,
+  testsFinishTimeout: 600_000,
+  testFramework: { config: { timeout: 60_000 } },
+  middleware: [serveTypeScriptForJs],
+  plugins: [
+    esbuildPlugin({
+      ts: true,
+      target: 'es2022',
+      tsconfig: fileURLToPath(new URL('tsconfig.json', import.meta.url)),
+    }),
+  ],
+  browsers: [
+    chromeLauncher({
+      launchOptions: {
+        executablePath: chromium,
+        headless: true,
+        args: [
+          '--no-sandbox',
+          '--headless',
+          '--disable-gpu',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+          '--no-first-run',
+        ],
+      },
+    }),
+  ],
+};
