@@ -1,0 +1,181 @@
+/* rv64um.S: the M extension (Unprivileged ISA chapter 7, "M Standard Extension for
+ * Integer Multiplication and Division"): MUL, MULH, MULHSU, MULHU, DIV, DIVU, REM, REMU
+ * and the W forms, including division by zero and signed overflow, which never trap and
+ * give the results in table 7.1, and sign extension of every W result. */
+#include "isa.h"
+
+test_main:
+
+  /* MUL: low 64 bits of the product. */
+  T_RR 1, mul, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000
+  T_RR 2, mul, 0x0000000000000001, 0x0000000000000001, 0x0000000000000001
+  T_RR 3, mul, 0x0000000000000015, 0x0000000000000003, 0x0000000000000007
+  T_RR 4, mul, 0x0000000000000001, 0xffffffffffffffff, 0xffffffffffffffff
+  T_RR 5, mul, 0x8000000000000000, 0x8000000000000000, 0xffffffffffffffff
+  T_RR 6, mul, 0x236d88fe5618cf00, 0x123456789abcdef0, 0xfedcba9876543210
+  T_RR 7, mul, 0x0000000000000000, 0x0000000100000000, 0x0000000100000000
+  T_RR 8, mul, 0xfffffffffffffffe, 0x7fffffffffffffff, 0x0000000000000002
+
+  /* MULH / MULHU / MULHSU: high 64 bits of the signed x signed, unsigned x unsigned and
+   * signed x unsigned products (7.1). */
+  T_RR 9, mulh, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000
+  T_RR 10, mulh, 0x0000000000000000, 0x0000000000000001, 0x0000000000000001
+  T_RR 11, mulh, 0x0000000000000000, 0xffffffffffffffff, 0xffffffffffffffff
+  T_RR 12, mulh, 0xffffffffffffffff, 0xffffffffffffffff, 0x0000000000000001
+  T_RR 13, mulh, 0xffffffffffffffff, 0x0000000000000001, 0xffffffffffffffff
+  T_RR 14, mulh, 0x4000000000000000, 0x8000000000000000, 0x8000000000000000
+  T_RR 15, mulh, 0x0000000000000000, 0x8000000000000000, 0xffffffffffffffff
+  T_RR 16, mulh, 0x3fffffffffffffff, 0x7fffffffffffffff, 0x7fffffffffffffff
+  T_RR 17, mulh, 0xffeb49923cc09532, 0x123456789abcdef0, 0xfedcba9876543210
+  T_RR 18, mulh, 0xffffffffffffffff, 0x0000000000000002, 0x8000000000000000
+  T_RR 19, mulhu, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000
+  T_RR 20, mulhu, 0x0000000000000000, 0x0000000000000001, 0x0000000000000001
+  T_RR 21, mulhu, 0xfffffffffffffffe, 0xffffffffffffffff, 0xffffffffffffffff
+  T_RR 22, mulhu, 0x0000000000000000, 0xffffffffffffffff, 0x0000000000000001
+  T_RR 23, mulhu, 0x0000000000000000, 0x0000000000000001, 0xffffffffffffffff
+  T_RR 24, mulhu, 0x4000000000000000, 0x8000000000000000, 0x8000000000000000
+  T_RR 25, mulhu, 0x7fffffffffffffff, 0x8000000000000000, 0xffffffffffffffff
+  T_RR 26, mulhu, 0x3fffffffffffffff, 0x7fffffffffffffff, 0x7fffffffffffffff
+  T_RR 27, mulhu, 0x121fa00ad77d7422, 0x123456789abcdef0, 0xfedcba9876543210
+  T_RR 28, mulhu, 0x0000000000000001, 0x0000000000000002, 0x8000000000000000
+  T_RR 29, mulhsu, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000
+  T_RR 30, mulhsu, 0x0000000000000000, 0x0000000000000001, 0x0000000000000001
+  T_RR 31, mulhsu, 0xffffffffffffffff, 0xffffffffffffffff, 0xffffffffffffffff
+  T_RR 32, mulhsu, 0xffffffffffffffff, 0xffffffffffffffff, 0x0000000000000001
+  T_RR 33, mulhsu, 0x0000000000000000, 0x0000000000000001, 0xffffffffffffffff
+  T_RR 34, mulhsu, 0xc000000000000000, 0x8000000000000000, 0x8000000000000000
+  T_RR 35, mulhsu, 0x8000000000000000, 0x8000000000000000, 0xffffffffffffffff
+  T_RR 36, mulhsu, 0x3fffffffffffffff, 0x7fffffffffffffff, 0x7fffffffffffffff
+  T_RR 37, mulhsu, 0x121fa00ad77d7422, 0x123456789abcdef0, 0xfedcba9876543210
+  T_RR 38, mulhsu, 0x0000000000000001, 0x0000000000000002, 0x8000000000000000
+  T_RR_DEST1 39, mulh, 0x0000000000000000, 0xffffffffffffffff, 0xffffffffffffffff
+  T_RR_DEST2 40, mulhu, 0xfffffffffffffffe, 0xffffffffffffffff, 0xffffffffffffffff
+  T_RR_SAME 41, mulhsu, 0xffffffffffffffff, 0xffffffffffffffff
+
+  /* MULW: low 32 bits of the product, sign-extended; upper operand bits are ignored. */
+  T_RR 42, mulw, 0x0000000000000015, 0x0000000000000003, 0x0000000000000007
+  T_RR 43, mulw, 0xfffffffffffffffe, 0x000000007fffffff, 0x0000000000000002
+  T_RR 44, mulw, 0x0000000000000001, 0x00000000ffffffff, 0x00000000ffffffff
+  T_RR 45, mulw, 0x000000000000000f, 0x1234567800000003, 0xabcdef0000000005
+  T_RR 46, mulw, 0xffffffff80000000, 0x0000000000010000, 0x0000000000008000
+  T_RR 47, mulw, 0x0000000000000000, 0x0000000000010000, 0x0000000000010000
+
+  /* DIV / DIVU / REM / REMU: rounding toward zero, remainder takes the sign of the
+   * dividend; x / 0 = all ones (DIVU: 2^64-1), x % 0 = x; MIN / -1 = MIN, MIN % -1 = 0
+   * (table 7.1). */
+  T_RR 48, div, 0x0000000000000003, 0x0000000000000014, 0x0000000000000006
+  T_RR 49, div, 0xfffffffffffffffd, 0xffffffffffffffec, 0x0000000000000006
+  T_RR 50, div, 0xfffffffffffffffd, 0x0000000000000014, 0xfffffffffffffffa
+  T_RR 51, div, 0x0000000000000003, 0xffffffffffffffec, 0xfffffffffffffffa
+  T_RR 52, div, 0x0000000000000000, 0x0000000000000000, 0x0000000000000001
+  T_RR 53, div, 0x8000000000000000, 0x8000000000000000, 0x0000000000000001
+  T_RR 54, div, 0x8000000000000000, 0x8000000000000000, 0xffffffffffffffff
+  T_RR 55, div, 0x8000000000000001, 0x7fffffffffffffff, 0xffffffffffffffff
+  T_RR 56, div, 0xffffffffffffffff, 0x0000000000000001, 0x0000000000000000
+  T_RR 57, div, 0xffffffffffffffff, 0xffffffffffffffff, 0x0000000000000000
+  T_RR 58, div, 0xffffffffffffffff, 0x8000000000000000, 0x0000000000000000
+  T_RR 59, div, 0xffffffffffffffff, 0x0000000000000000, 0x0000000000000000
+  T_RR 60, div, 0x0000000000000001, 0xffffffffffffffff, 0xffffffffffffffff
+  T_RR 61, div, 0xfffeffc2f1738888, 0xfedcba9876543210, 0x0000000000000123
+  T_RR 62, divu, 0x0000000000000003, 0x0000000000000014, 0x0000000000000006
+  T_RR 63, divu, 0x2aaaaaaaaaaaaaa7, 0xffffffffffffffec, 0x0000000000000006
+  T_RR 64, divu, 0x0000000000000000, 0x0000000000000014, 0xfffffffffffffffa
+  T_RR 65, divu, 0x0000000000000000, 0xffffffffffffffec, 0xfffffffffffffffa
+  T_RR 66, divu, 0x0000000000000000, 0x0000000000000000, 0x0000000000000001
+  T_RR 67, divu, 0x8000000000000000, 0x8000000000000000, 0x0000000000000001
+  T_RR 68, divu, 0x0000000000000000, 0x8000000000000000, 0xffffffffffffffff
+  T_RR 69, divu, 0x0000000000000000, 0x7fffffffffffffff, 0xffffffffffffffff
+  T_RR 70, divu, 0xffffffffffffffff, 0x0000000000000001, 0x0000000000000000
+  T_RR 71, divu, 0xffffffffffffffff, 0xffffffffffffffff, 0x0000000000000000
+  T_RR 72, divu, 0xffffffffffffffff, 0x8000000000000000, 0x0000000000000000
+  T_RR 73, divu, 0xffffffffffffffff, 0x0000000000000000, 0x0000000000000000
+  T_RR 74, divu, 0x0000000000000001, 0xffffffffffffffff, 0xffffffffffffffff
+  T_RR 75, divu, 0x00e0356cbae88968, 0xfedcba9876543210, 0x0000000000000123
+  T_RR 76, rem, 0x0000000000000002, 0x0000000000000014, 0x0000000000000006
+  T_RR 77, rem, 0xfffffffffffffffe, 0xffffffffffffffec, 0x0000000000000006
+  T_RR 78, rem, 0x0000000000000002, 0x0000000000000014, 0xfffffffffffffffa
+  T_RR 79, rem, 0xfffffffffffffffe, 0xffffffffffffffec, 0xfffffffffffffffa
+  T_RR 80, rem, 0x0000000000000000, 0x0000000000000000, 0x0000000000000001
+  T_RR 81, rem, 0x0000000000000000, 0x8000000000000000, 0x0000000000000001
+  T_RR 82, rem, 0x0000000000000000, 0x8000000000000000, 0xffffffffffffffff
+  T_RR 83, rem, 0x0000000000000000, 0x7fffffffffffffff, 0xffffffffffffffff
+  T_RR 84, rem, 0x0000000000000001, 0x0000000000000001, 0x0000000000000000
+  T_RR 85, rem, 0xffffffffffffffff, 0xffffffffffffffff, 0x0000000000000000
+  T_RR 86, rem, 0x8000000000000000, 0x8000000000000000, 0x0000000000000000
+  T_RR 87, rem, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000
+  T_RR 88, rem, 0x0000000000000000, 0xffffffffffffffff, 0xffffffffffffffff
+  T_RR 89, rem, 0xffffffffffffff78, 0xfedcba9876543210, 0x0000000000000123
+  T_RR 90, remu, 0x0000000000000002, 0x0000000000000014, 0x0000000000000006
+  T_RR 91, remu, 0x0000000000000002, 0xffffffffffffffec, 0x0000000000000006
+  T_RR 92, remu, 0x0000000000000014, 0x0000000000000014, 0xfffffffffffffffa
+  T_RR 93, remu, 0xffffffffffffffec, 0xffffffffffffffec, 0xfffffffffffffffa
+  T_RR 94, remu, 0x0000000000000000, 0x0000000000000000, 0x0000000000000001
+  T_RR 95, remu, 0x0000000000000000, 0x8000000000000000, 0x0000000000000001
+  T_RR 96, remu, 0x8000000000000000, 0x8000000000000000, 0xffffffffffffffff
+  T_RR 97, remu, 0x7fffffffffffffff, 0x7fffffffffffffff, 0xffffffffffffffff
+  T_RR 98, remu, 0x0000000000000001, 0x0000000000000001, 0x0000000000000000
+  T_RR 99, remu, 0xffffffffffffffff, 0xffffffffffffffff, 0x0000000000000000
+  T_RR 100, remu, 0x8000000000000000, 0x8000000000000000, 0x0000000000000000
+  T_RR 101, remu, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000
+  T_RR 102, remu, 0x0000000000000000, 0xffffffffffffffff, 0xffffffffffffffff
+  T_RR 103, remu, 0x00000000000000d8, 0xfedcba9876543210, 0x0000000000000123
+  T_RR_DEST1 104, div, 0x000000000000000e, 0x0000000000000064, 0x0000000000000007
+  T_RR_DEST2 105, rem, 0x0000000000000002, 0x0000000000000064, 0x0000000000000007
+  T_RR_SAME 106, divu, 0x0000000000000001, 0x8000000000000000
+
+  /* The W forms divide the low 32 bits and sign-extend the 32-bit result, even DIVUW and
+   * REMUW (7.2); division by zero and overflow follow table 7.1 at 32 bits. */
+  T_RR 107, divw, 0x0000000000000003, 0x0000000000000014, 0x0000000000000006
+  T_RR 108, divw, 0xfffffffffffffffd, 0x00000000ffffffec, 0x0000000000000006
+  T_RR 109, divw, 0xfffffffffffffffc, 0x0000000000000014, 0x00000000fffffffb
+  T_RR 110, divw, 0x0000000000000004, 0x00000000ffffffec, 0x00000000fffffffb
+  T_RR 111, divw, 0xffffffff80000000, 0x0000000080000000, 0x0000000000000001
+  T_RR 112, divw, 0xffffffff80000000, 0x0000000080000000, 0x00000000ffffffff
+  T_RR 113, divw, 0xffffffff80000000, 0xffffffff80000000, 0xffffffffffffffff
+  T_RR 114, divw, 0xffffffffffffffff, 0x0000000000000001, 0x0000000000000000
+  T_RR 115, divw, 0xffffffffffffffff, 0x00000000ffffffff, 0x0000000000000000
+  T_RR 116, divw, 0xffffffffffffffff, 0x0000000080000000, 0x0000000000000000
+  T_RR 117, divw, 0xffffffffffffffff, 0x0000000123456789, 0x0000000100000000
+  T_RR 118, divw, 0xfffffffffff95fe1, 0xabcdef0087654321, 0x1234567800001234
+  T_RR 119, divw, 0xffffffff80000001, 0x000000007fffffff, 0x00000000ffffffff
+  T_RR 120, divuw, 0x0000000000000003, 0x0000000000000014, 0x0000000000000006
+  T_RR 121, divuw, 0x000000002aaaaaa7, 0x00000000ffffffec, 0x0000000000000006
+  T_RR 122, divuw, 0x0000000000000000, 0x0000000000000014, 0x00000000fffffffb
+  T_RR 123, divuw, 0x0000000000000000, 0x00000000ffffffec, 0x00000000fffffffb
+  T_RR 124, divuw, 0xffffffff80000000, 0x0000000080000000, 0x0000000000000001
+  T_RR 125, divuw, 0x0000000000000000, 0x0000000080000000, 0x00000000ffffffff
+  T_RR 126, divuw, 0x0000000000000000, 0xffffffff80000000, 0xffffffffffffffff
+  T_RR 127, divuw, 0xffffffffffffffff, 0x0000000000000001, 0x0000000000000000
+  T_RR 128, divuw, 0xffffffffffffffff, 0x00000000ffffffff, 0x0000000000000000
+  T_RR 129, divuw, 0xffffffffffffffff, 0x0000000080000000, 0x0000000000000000
+  T_RR 130, divuw, 0xffffffffffffffff, 0x0000000123456789, 0x0000000100000000
+  T_RR 131, divuw, 0x0000000000077023, 0xabcdef0087654321, 0x1234567800001234
+  T_RR 132, divuw, 0x0000000000000000, 0x000000007fffffff, 0x00000000ffffffff
+  T_RR 133, remw, 0x0000000000000002, 0x0000000000000014, 0x0000000000000006
+  T_RR 134, remw, 0xfffffffffffffffe, 0x00000000ffffffec, 0x0000000000000006
+  T_RR 135, remw, 0x0000000000000000, 0x0000000000000014, 0x00000000fffffffb
+  T_RR 136, remw, 0x0000000000000000, 0x00000000ffffffec, 0x00000000fffffffb
+  T_RR 137, remw, 0x0000000000000000, 0x0000000080000000, 0x0000000000000001
+  T_RR 138, remw, 0x0000000000000000, 0x0000000080000000, 0x00000000ffffffff
+  T_RR 139, remw, 0x0000000000000000, 0xffffffff80000000, 0xffffffffffffffff
+  T_RR 140, remw, 0x0000000000000001, 0x0000000000000001, 0x0000000000000000
+  T_RR 141, remw, 0xffffffffffffffff, 0x00000000ffffffff, 0x0000000000000000
+  T_RR 142, remw, 0xffffffff80000000, 0x0000000080000000, 0x0000000000000000
+  T_RR 143, remw, 0x0000000023456789, 0x0000000123456789, 0x0000000100000000
+  T_RR 144, remw, 0xfffffffffffff76d, 0xabcdef0087654321, 0x1234567800001234
+  T_RR 145, remw, 0x0000000000000000, 0x000000007fffffff, 0x00000000ffffffff
+  T_RR 146, remuw, 0x0000000000000002, 0x0000000000000014, 0x0000000000000006
+  T_RR 147, remuw, 0x0000000000000002, 0x00000000ffffffec, 0x0000000000000006
+  T_RR 148, remuw, 0x0000000000000014, 0x0000000000000014, 0x00000000fffffffb
+  T_RR 149, remuw, 0xffffffffffffffec, 0x00000000ffffffec, 0x00000000fffffffb
+  T_RR 150, remuw, 0x0000000000000000, 0x0000000080000000, 0x0000000000000001
+  T_RR 151, remuw, 0xffffffff80000000, 0x0000000080000000, 0x00000000ffffffff
+  T_RR 152, remuw, 0xffffffff80000000, 0xffffffff80000000, 0xffffffffffffffff
+  T_RR 153, remuw, 0x0000000000000001, 0x0000000000000001, 0x0000000000000000
+  T_RR 154, remuw, 0xffffffffffffffff, 0x00000000ffffffff, 0x0000000000000000
+  T_RR 155, remuw, 0xffffffff80000000, 0x0000000080000000, 0x0000000000000000
+  T_RR 156, remuw, 0x0000000023456789, 0x0000000123456789, 0x0000000100000000
+  T_RR 157, remuw, 0x0000000000000605, 0xabcdef0087654321, 0x1234567800001234
+  T_RR 158, remuw, 0x000000007fffffff, 0x000000007fffffff, 0x00000000ffffffff
+
+  j test_pass
