@@ -1,9 +1,11 @@
 // The command-line entry: parses the subcommand and hands over to it. Returns the exit status.
 import pkg from '../../package.json' with { type: 'json' };
+import { elfCommand } from './elf-command.js';
 
 const usage = `usage: linux-terminal <command> [options]
 
 commands:
+  elf        run a bare-metal RISC-V ELF until it reports PASS or FAIL through tohost
   help       show this text
   version    print the package version
 
@@ -19,6 +21,8 @@ export async function main(argv: string[]): Promise<number> {
     case '-h':
       process.stdout.write(usage);
       return 0;
+    case 'elf':
+      return elfCommand(argv.slice(1));
     case 'version':
     case '--version':
       console.log(pkg.version);

@@ -1,4 +1,458 @@
-// Placeholder: the RV64GC hart lands with issue 3.
-export function version(): u32 {
-  return 1;
+// The RV64GC hart: reset, and run(budget), the interpreter loop. Fetch goes through a per-page
+// cache, decode through a cache of decoded entries (decode.ts), and memory through the TLB fast
+// paths (mmu.ts). Everything slow (traps, CSRs, interrupts, devices) leaves the hot loop.
+import * as L from './layout';
+import { Op } from './ops';
+import { decode } from './decode';
+import {
+  getX, setX, getF, setF, csr, setCsr, priv, U, S, M,
+  MSTATUS_TVM, MSTATUS_TW, MSTATUS_TSR,
+  CAUSE_ILLEGAL, CAUSE_BREAKPOINT, CAUSE_ECALL_U, CAUSE_LOAD_MISALIGNED, CAUSE_STORE_MISALIGNED,
+} from './state';
+import {
+  fault, faultCause, faultTval, event, yieldRequested, clearEvents, setRam, flushTlb, updateKeys,
+  fetchPage, load8, load16, load32, load64, store8, store16, store32, store64, amoHost, loadPhys,
+  evictWrite, hostOf,
+} from './mmu';
+import { csrRead, csrWrite, readValue, fpEnabled, setFsDirty, now } from './csr';
+import { takeTrap, mret, sret, pendingInterrupt, wfiWakes } from './trap';
+import { execFp, readS, writeS } from './fpu';
+
+export {
+  X_REGS, F_REGS, PC, PRIV, MSTATUS, MIP_LINES, MTIME, STIMECMP, INSTRET, STOP_ON_STORE, HOST_CALLS,
+  MMIO_DATA, RAM_BASE_SLOT, RAM_SIZE_SLOT, STOP_CAUSE, STOP_VALUE, DECODE_SCRATCH, RAM, MHARTID,
+  MCAUSE, MEPC, MTVAL, SATP, FCSR,
+} from './layout';
+
+/** Why run() returned. */
+export const STOP_BUDGET: i32 = 0; // the instruction budget is spent
+export const STOP_WFI: i32 = 1; // WFI with no interrupt pending: the host may sleep until one is
+export const STOP_YIELD: i32 = 2; // a device or a watched store asked for the host (e.g. tohost)
+export const STOP_HOST_CALL: i32 = 3; // ecall from S-mode with HOST_CALLS set; pc is at the ecall
+
+/** Resets the hart: M-mode at `pc`, registers zero, caches empty. RAM_BASE_SLOT/RAM_SIZE_SLOT must be set. */
+export function reset(pcLo: u32, pcHi: u32): void {
+  // Registers, pc, CSRs, the reservation and PMP; the host's configuration slots stay.
+  memory.fill(0, 0, L.STOP_ON_STORE);
+  memory.fill(L.PMPCFG, 0, L.DECODE_SCRATCH - L.PMPCFG);
+  setRam(load<u64>(L.RAM_BASE_SLOT), load<u64>(L.RAM_SIZE_SLOT));
+  store<u64>(L.PC, (<u64>pcHi << 32) | pcLo);
+  store<u32>(L.PRIV, M);
+  flushTlb();
+  memory.fill(L.DECODE_CACHE, 0, <usize>L.DECODE_ENTRIES << 4);
+  updateKeys();
+}
+
+/** Re-reads RAM placement and privilege-derived keys after the host restored a saved state. */
+export function resume(): void {
+  setRam(load<u64>(L.RAM_BASE_SLOT), load<u64>(L.RAM_SIZE_SLOT));
+  flushTlb();
+  updateKeys();
+}
+
+/** Decodes `raw` into DECODE_SCRATCH (for the host's disassembler and tests). */
+export function decodeInto(raw: u32): void {
+  decode(raw, L.DECODE_SCRATCH);
+}
+
+/** Number of entries in the decode cache and the TLBs (for the host's memory sizing). */
+export function ramOffset(): usize {
+  return L.RAM;
+}
+
+@inline function mulhu(a: u64, b: u64): u64 {
+  const aLo = a & 0xffffffff, aHi = a >> 32, bLo = b & 0xffffffff, bHi = b >> 32;
+  const ll = aLo * bLo, lh = aLo * bHi, hl = aHi * bLo, hh = aHi * bHi;
+  const mid = (ll >> 32) + (lh & 0xffffffff) + (hl & 0xffffffff);
+  return hh + (lh >> 32) + (hl >> 32) + (mid >> 32);
+}
+
+@inline function sext32(v: u64): u64 {
+  return <u64><i64><i32>v;
+}
+
+/**
+ * Executes up to `budget` instructions. Returns a STOP_* reason; the pc and all state are in
+ * linear memory for the host to inspect.
+ */
+export function run(budget: i32): i32 {
+  let pc = load<u64>(L.PC);
+  let n = budget;
+  let counted: i32 = 0; // instructions already added to INSTRET
+  let traps: i32 = 0; // instructions that trapped (they do not retire)
+  let fetchVpn: u64 = ~<u64>0;
+  let fetchBase: usize = 0;
+  let reason = STOP_BUDGET;
+  clearEvents();
+  now(); // the timer interrupt (Sstc) is evaluated against the current time
+  while (true) {
+    // ---- between blocks: interrupts and requests from the host
+    const irq = pendingInterrupt();
+    if (irq != 0) {
+      pc = takeTrap(irq, 0, pc);
+      fetchVpn = ~<u64>0;
+    }
+    if (n <= 0) break;
+    let recheck = false;
+    while (n > 0) {
+      n--;
+      // ---- fetch
+      const vpn = pc >> 12;
+      if (vpn != fetchVpn) {
+        const base = fetchPage(pc);
+        if (fault) {
+          pc = takeTrap(faultCause, faultTval, pc);
+          clearEvents();
+          traps++;
+          recheck = true;
+          break;
+        }
+        fetchVpn = vpn;
+        fetchBase = base;
+      }
+      const off = <usize>pc & 0xfff;
+      const host = fetchBase + off;
+      let raw = load<u32>(host);
+      if ((raw & 3) != 3) raw &= 0xffff;
+      else if (off == 0xffe) {
+        // A 4-byte instruction split over two pages: the upper half comes from the next page.
+        const next = fetchPage(pc + 2);
+        if (fault) {
+          pc = takeTrap(faultCause, pc + 2, pc);
+          clearEvents();
+          traps++;
+          fetchVpn = ~<u64>0;
+          recheck = true;
+          break;
+        }
+        raw = (raw & 0xffff) | (<u32>load<u16>(next) << 16);
+        fetchVpn = ~<u64>0; // fetchPage replaced the cached page
+      }
+      // ---- decode (cached by host address, validated by the raw bits)
+      const e = L.DECODE_CACHE + (((host >> 1) & (L.DECODE_ENTRIES - 1)) << 4);
+      if (load<u32>(e) != raw) decode(raw, e);
+      const w0 = load<u64>(e);
+      const w1 = load<u64>(e, 8);
+      const op = <i32>(w0 >> 32) & 0xff;
+      const rd = <u32>(w0 >> 40) & 31;
+      const rs1 = <u32>(w0 >> 48) & 31;
+      const rs2 = <u32>(w0 >> 56) & 31;
+      const imm = <u64><i64><i32>(w1 >> 32);
+      const next = pc + ((w1 >> 16) & 0xff);
+      // ---- execute
+      switch (op) {
+        case Op.LUI: setX(rd, imm); pc = next; break;
+        case Op.AUIPC: setX(rd, pc + imm); pc = next; break;
+        case Op.JAL: setX(rd, next); pc = pc + imm; break;
+        case Op.JALR: { const t = (getX(rs1) + imm) & ~<u64>1; setX(rd, next); pc = t; break; }
+        case Op.BEQ: pc = getX(rs1) == getX(rs2) ? pc + imm : next; break;
+        case Op.BNE: pc = getX(rs1) != getX(rs2) ? pc + imm : next; break;
+        case Op.BLT: pc = <i64>getX(rs1) < <i64>getX(rs2) ? pc + imm : next; break;
+        case Op.BGE: pc = <i64>getX(rs1) >= <i64>getX(rs2) ? pc + imm : next; break;
+        case Op.BLTU: pc = getX(rs1) < getX(rs2) ? pc + imm : next; break;
+        case Op.BGEU: pc = getX(rs1) >= getX(rs2) ? pc + imm : next; break;
+        case Op.LB: { const v = load8(getX(rs1) + imm); if (event && fault) break; setX(rd, <u64><i64><i8>v); pc = next; break; }
+        case Op.LH: { const v = load16(getX(rs1) + imm); if (event && fault) break; setX(rd, <u64><i64><i16>v); pc = next; break; }
+        case Op.LW: { const v = load32(getX(rs1) + imm); if (event && fault) break; setX(rd, sext32(v)); pc = next; break; }
+        case Op.LD: { const v = load64(getX(rs1) + imm); if (event && fault) break; setX(rd, v); pc = next; break; }
+        case Op.LBU: { const v = load8(getX(rs1) + imm); if (event && fault) break; setX(rd, v); pc = next; break; }
+        case Op.LHU: { const v = load16(getX(rs1) + imm); if (event && fault) break; setX(rd, v); pc = next; break; }
+        case Op.LWU: { const v = load32(getX(rs1) + imm); if (event && fault) break; setX(rd, v); pc = next; break; }
+        case Op.SB: store8(getX(rs1) + imm, getX(rs2)); if (event && fault) break; pc = next; break;
+        case Op.SH: store16(getX(rs1) + imm, getX(rs2)); if (event && fault) break; pc = next; break;
+        case Op.SW: store32(getX(rs1) + imm, getX(rs2)); if (event && fault) break; pc = next; break;
+        case Op.SD: store64(getX(rs1) + imm, getX(rs2)); if (event && fault) break; pc = next; break;
+        case Op.ADDI: setX(rd, getX(rs1) + imm); pc = next; break;
+        case Op.SLTI: setX(rd, <i64>getX(rs1) < <i64>imm ? 1 : 0); pc = next; break;
+        case Op.SLTIU: setX(rd, getX(rs1) < imm ? 1 : 0); pc = next; break;
+        case Op.XORI: setX(rd, getX(rs1) ^ imm); pc = next; break;
+        case Op.ORI: setX(rd, getX(rs1) | imm); pc = next; break;
+        case Op.ANDI: setX(rd, getX(rs1) & imm); pc = next; break;
+        case Op.SLLI: setX(rd, getX(rs1) << imm); pc = next; break;
+        case Op.SRLI: setX(rd, getX(rs1) >> imm); pc = next; break;
+        case Op.SRAI: setX(rd, <u64>(<i64>getX(rs1) >> <i64>imm)); pc = next; break;
+        case Op.ADD: setX(rd, getX(rs1) + getX(rs2)); pc = next; break;
+        case Op.SUB: setX(rd, getX(rs1) - getX(rs2)); pc = next; break;
+        case Op.SLL: setX(rd, getX(rs1) << (getX(rs2) & 63)); pc = next; break;
+        case Op.SLT: setX(rd, <i64>getX(rs1) < <i64>getX(rs2) ? 1 : 0); pc = next; break;
+        case Op.SLTU: setX(rd, getX(rs1) < getX(rs2) ? 1 : 0); pc = next; break;
+        case Op.XOR: setX(rd, getX(rs1) ^ getX(rs2)); pc = next; break;
+        case Op.SRL: setX(rd, getX(rs1) >> (getX(rs2) & 63)); pc = next; break;
+        case Op.SRA: setX(rd, <u64>(<i64>getX(rs1) >> <i64>(getX(rs2) & 63))); pc = next; break;
+        case Op.OR: setX(rd, getX(rs1) | getX(rs2)); pc = next; break;
+        case Op.AND: setX(rd, getX(rs1) & getX(rs2)); pc = next; break;
+        case Op.ADDIW: setX(rd, sext32(getX(rs1) + imm)); pc = next; break;
+        case Op.SLLIW: setX(rd, sext32(<u64>(<u32>getX(rs1) << <u32>imm))); pc = next; break;
+        case Op.SRLIW: setX(rd, sext32(<u64>(<u32>getX(rs1) >> <u32>imm))); pc = next; break;
+        case Op.SRAIW: setX(rd, <u64><i64>(<i32>getX(rs1) >> <i32>imm)); pc = next; break;
+        case Op.ADDW: setX(rd, sext32(getX(rs1) + getX(rs2))); pc = next; break;
+        case Op.SUBW: setX(rd, sext32(getX(rs1) - getX(rs2))); pc = next; break;
+        case Op.SLLW: setX(rd, sext32(<u64>(<u32>getX(rs1) << (<u32>getX(rs2) & 31)))); pc = next; break;
+        case Op.SRLW: setX(rd, sext32(<u64>(<u32>getX(rs1) >> (<u32>getX(rs2) & 31)))); pc = next; break;
+        case Op.SRAW: setX(rd, <u64><i64>(<i32>getX(rs1) >> (<i32>getX(rs2) & 31))); pc = next; break;
+        // ---- M
+        case Op.MUL: setX(rd, getX(rs1) * getX(rs2)); pc = next; break;
+        case Op.MULH: {
+          const a = getX(rs1), b = getX(rs2);
+          let h = mulhu(a, b);
+          if (<i64>a < 0) h -= b;
+          if (<i64>b < 0) h -= a;
+          setX(rd, h); pc = next; break;
+        }
+        case Op.MULHSU: {
+          const a = getX(rs1), b = getX(rs2);
+          let h = mulhu(a, b);
+          if (<i64>a < 0) h -= b;
+          setX(rd, h); pc = next; break;
+        }
+        case Op.MULHU: setX(rd, mulhu(getX(rs1), getX(rs2))); pc = next; break;
+        case Op.DIV: {
+          const a = <i64>getX(rs1), b = <i64>getX(rs2);
+          // Division by zero gives all ones; the one overflowing case gives the dividend.
+          setX(rd, b == 0 ? ~<u64>0 : (b == -1 && a == i64.MIN_VALUE) ? <u64>a : <u64>(a / b));
+          pc = next; break;
+        }
+        case Op.DIVU: { const b = getX(rs2); setX(rd, b == 0 ? ~<u64>0 : getX(rs1) / b); pc = next; break; }
+        case Op.REM: {
+          const a = <i64>getX(rs1), b = <i64>getX(rs2);
+          setX(rd, b == 0 ? <u64>a : (b == -1 && a == i64.MIN_VALUE) ? 0 : <u64>(a % b));
+          pc = next; break;
+        }
+        case Op.REMU: { const b = getX(rs2); setX(rd, b == 0 ? getX(rs1) : getX(rs1) % b); pc = next; break; }
+        case Op.MULW: setX(rd, sext32(getX(rs1) * getX(rs2))); pc = next; break;
+        case Op.DIVW: {
+          const a = <i32>getX(rs1), b = <i32>getX(rs2);
+          setX(rd, b == 0 ? ~<u64>0 : (b == -1 && a == i32.MIN_VALUE) ? <u64><i64>a : <u64><i64>(a / b));
+          pc = next; break;
+        }
+        case Op.DIVUW: {
+          const a = <u32>getX(rs1), b = <u32>getX(rs2);
+          setX(rd, b == 0 ? ~<u64>0 : sext32(<u64>(a / b)));
+          pc = next; break;
+        }
+        case Op.REMW: {
+          const a = <i32>getX(rs1), b = <i32>getX(rs2);
+          setX(rd, b == 0 ? <u64><i64>a : (b == -1 && a == i32.MIN_VALUE) ? 0 : <u64><i64>(a % b));
+          pc = next; break;
+        }
+        case Op.REMUW: {
+          const a = <u32>getX(rs1), b = <u32>getX(rs2);
+          setX(rd, sext32(<u64>(b == 0 ? a : a % b)));
+          pc = next; break;
+        }
+        // ---- misc
+        case Op.FENCE: case Op.FENCE_I: pc = next; break; // one hart, and the decode cache checks the raw bits
+        // ---- everything else is out of line
+        default: {
+          if (op >= Op.FLW) {
+            if (!fpEnabled()) { raiseIllegal(raw); break; }
+            if (op == Op.FLW || op == Op.FLD || op == Op.FSW || op == Op.FSD) {
+              if (!fpMemory(op, rd, rs1, rs2, imm)) break;
+            } else if (!execFp(op, rd, rs1, rs2, <u32>(w1 & 31), <u32>(w1 >> 8) & 7)) {
+              raiseIllegal(raw);
+              break;
+            }
+            pc = next;
+            break;
+          }
+          if (op >= Op.LR_W && op <= Op.AMOMAXU_D) {
+            if (atomic(op, rd, rs1, rs2)) pc = next;
+            break;
+          }
+          // System instructions: they may change privilege, translation or interrupt state.
+          // CSRs read instret as the count before this instruction; a write to minstret or
+          // mcycle replaces this instruction's own increment (unprivileged ISA, Zicntr).
+          const before = budget - n - 1 - traps;
+          setCsr(L.INSTRET, csr(L.INSTRET) + <u64>(before - counted));
+          counted = before;
+          const csrNum = <u32>imm & 0xfff;
+          const r = system(op, raw, rd, rs1, csrNum, pc, next);
+          const writesCounter = (csrNum == 0xb00 || csrNum == 0xb02) && (op == Op.CSRRW || op == Op.CSRRWI || ((op == Op.CSRRS || op == Op.CSRRC || op == Op.CSRRSI || op == Op.CSRRCI) && rs1 != 0));
+          if (writesCounter && !fault) counted = before + 1;
+          pc = resultPc;
+          fetchVpn = ~<u64>0;
+          recheck = true;
+          if (r != STOP_BUDGET) reason = r;
+        }
+      }
+      store<u64>(L.X_REGS, 0); // x0 stays zero whatever was written to it
+      if (event) {
+        if (fault) {
+          pc = takeTrap(faultCause, faultTval, pc);
+          traps++;
+          fetchVpn = ~<u64>0;
+          recheck = true;
+        }
+        if (yieldRequested) {
+          reason = STOP_YIELD;
+          recheck = true;
+        }
+        clearEvents();
+      }
+      if (recheck) break;
+    }
+    if (reason != STOP_BUDGET) break;
+  }
+  store<u64>(L.PC, pc);
+  setCsr(L.INSTRET, csr(L.INSTRET) + <u64>(budget - n - traps - counted));
+  return reason;
+}
+
+@inline function raiseIllegal(raw: u32): void {
+  raiseException(CAUSE_ILLEGAL, raw);
+}
+
+// Synchronous exceptions raised by the executor itself share the memory fault path.
+import { raiseFault } from './mmu';
+@inline function raiseException(cause: u64, tval: u64): void {
+  raiseFault(cause, tval);
+}
+
+function fpMemory(op: i32, rd: u32, rs1: u32, rs2: u32, imm: u64): bool {
+  const va = getX(rs1) + imm;
+  switch (op) {
+    case Op.FLW: { const v = load32(va); if (fault) return false; writeS(rd, <u32>v); setFsDirty(); break; }
+    case Op.FLD: { const v = load64(va); if (fault) return false; setF(rd, v); setFsDirty(); break; }
+    case Op.FSW: store32(va, getF(rs2)); if (fault) return false; break; // the raw low 32 bits, boxed or not
+    case Op.FSD: store64(va, getF(rs2)); if (fault) return false; break;
+  }
+  return true;
+}
+
+/** LR, SC and the AMOs (A extension). Returns false if it raised an exception. */
+function atomic(op: i32, rd: u32, rs1: u32, rs2: u32): bool {
+  const va = getX(rs1);
+  const word = op <= Op.AMOMAXU_W;
+  const size: u32 = word ? 4 : 8;
+  const kind = op - (word ? Op.LR_W : Op.LR_D); // 0 LR, 1 SC, 2.. AMOs in ops.ts order
+  if ((va & (size - 1)) != 0) {
+    // Misaligned atomics raise address-misaligned (LR as a load, SC and AMOs as stores).
+    raiseException(kind == 0 ? CAUSE_LOAD_MISALIGNED : CAUSE_STORE_MISALIGNED, va);
+    return false;
+  }
+  if (kind == 0) {
+    const pa = loadPhys(va, size);
+    if (fault) return false;
+    const v = word ? sext32(<u64>load<u32>(hostOf(pa))) : load<u64>(hostOf(pa));
+    store<u64>(L.RESERVATION, pa);
+    store<u64>(L.RESERVATION_VALID, 1);
+    evictWrite(va); // later stores to this page take the slow path, which breaks the reservation
+    setX(rd, v);
+    return true;
+  }
+  const host = amoHost(va, size);
+  if (fault) return false;
+  if (kind == 1) {
+    const ok = load<u64>(L.RESERVATION_VALID) != 0 && hostOf(load<u64>(L.RESERVATION)) == host;
+    store<u64>(L.RESERVATION_VALID, 0);
+    if (ok) {
+      if (word) store<u32>(host, <u32>getX(rs2));
+      else store<u64>(host, getX(rs2));
+    }
+    setX(rd, ok ? 0 : 1);
+    return true;
+  }
+  // Any store to the reserved doubleword breaks the reservation, AMOs included.
+  if (load<u64>(L.RESERVATION_VALID) != 0 && (hostOf(load<u64>(L.RESERVATION)) & ~7) == (host & ~7)) {
+    store<u64>(L.RESERVATION_VALID, 0);
+  }
+  const b = getX(rs2);
+  if (word) {
+    const old = load<i32>(host);
+    const bw = <i32>b;
+    let nv: i32;
+    switch (kind) {
+      case 2: nv = bw; break;
+      case 3: nv = old + bw; break;
+      case 4: nv = old ^ bw; break;
+      case 5: nv = old & bw; break;
+      case 6: nv = old | bw; break;
+      case 7: nv = old < bw ? old : bw; break;
+      case 8: nv = old > bw ? old : bw; break;
+      case 9: nv = <u32>old < <u32>bw ? old : bw; break;
+      default: nv = <u32>old > <u32>bw ? old : bw; break;
+    }
+    store<i32>(host, nv);
+    setX(rd, <u64><i64>old);
+  } else {
+    const old = load<u64>(host);
+    let nv: u64;
+    switch (kind) {
+      case 2: nv = b; break;
+      case 3: nv = old + b; break;
+      case 4: nv = old ^ b; break;
+      case 5: nv = old & b; break;
+      case 6: nv = old | b; break;
+      case 7: nv = <i64>old < <i64>b ? old : b; break;
+      case 8: nv = <i64>old > <i64>b ? old : b; break;
+      case 9: nv = old < b ? old : b; break;
+      default: nv = old > b ? old : b; break;
+    }
+    store<u64>(host, nv);
+    setX(rd, old);
+  }
+  return true;
+}
+
+let resultPc: u64 = 0;
+
+/**
+ * CSR access, ecall/ebreak, xRET, WFI, sfence.vma and illegal instructions. Sets `resultPc` and
+ * returns a STOP_* reason (STOP_BUDGET to keep running). Exceptions go through raiseException.
+ */
+function system(op: i32, raw: u32, rd: u32, rs1: u32, csrNum: u32, pc: u64, next: u64): i32 {
+  resultPc = next;
+  const p = priv();
+  const ms = csr(L.MSTATUS);
+  switch (op) {
+    case Op.CSRRW: case Op.CSRRS: case Op.CSRRC: case Op.CSRRWI: case Op.CSRRSI: case Op.CSRRCI: {
+      const immediate = op >= Op.CSRRWI;
+      const src: u64 = immediate ? <u64>rs1 : getX(rs1);
+      const isSwap = op == Op.CSRRW || op == Op.CSRRWI;
+      // csrrw with rd=x0 does not read; csrrs/csrrc with rs1=x0 (or uimm 0) do not write.
+      let old: u64 = 0;
+      if (!isSwap || rd != 0) {
+        if (!csrRead(csrNum)) { resultPc = pc; raiseIllegal(raw); return STOP_BUDGET; }
+        old = readValue;
+      }
+      if (isSwap || rs1 != 0) {
+        const value = isSwap ? src : (op == Op.CSRRS || op == Op.CSRRSI) ? old | src : old & ~src;
+        if (!csrWrite(csrNum, value)) { resultPc = pc; raiseIllegal(raw); return STOP_BUDGET; }
+      }
+      setX(rd, old);
+      return STOP_BUDGET;
+    }
+    case Op.ECALL: {
+      if (p == S && (load<u64>(L.HOST_CALLS) & 1) != 0) {
+        resultPc = pc;
+        return STOP_HOST_CALL;
+      }
+      resultPc = pc;
+      raiseException(CAUSE_ECALL_U + <u64>p, 0);
+      return STOP_BUDGET;
+    }
+    case Op.EBREAK: resultPc = pc; raiseException(CAUSE_BREAKPOINT, pc); return STOP_BUDGET;
+    case Op.MRET: {
+      if (p != M) break;
+      resultPc = mret();
+      return STOP_BUDGET;
+    }
+    case Op.SRET: {
+      if (p == U || (p == S && (ms & MSTATUS_TSR) != 0)) break;
+      resultPc = sret();
+      return STOP_BUDGET;
+    }
+    case Op.WFI: {
+      if (p == U || (p == S && (ms & MSTATUS_TW) != 0)) break;
+      return wfiWakes() ? STOP_BUDGET : STOP_WFI;
+    }
+    case Op.SFENCE_VMA: {
+      if (p == U || (p == S && (ms & MSTATUS_TVM) != 0)) break;
+      flushTlb();
+      return STOP_BUDGET;
+    }
+  }
+  resultPc = pc;
+  raiseIllegal(raw);
+  return STOP_BUDGET;
 }

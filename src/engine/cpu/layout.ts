@@ -1,0 +1,81 @@
+// Where the hart keeps everything in wasm linear memory. All machine state lives here (not in wasm
+// globals), so the host can read it, snapshot it and restore it, and a future translator can
+// address it directly. The host reads these offsets through the exported getters in hart.ts.
+//
+//   0x0000_0000  hart state (registers, CSRs, scratch)            64 KiB
+//   0x0001_0000  AssemblyScript static data (asconfig memoryBase)
+//   0x0010_0000  TLBs: read, write, fetch                         48 KiB
+//   0x0020_0000  decoded-instruction cache                        1 MiB
+//   0x0040_0000  guest RAM (physical RAM_BASE upward)
+
+// ---- integer and floating-point registers
+export const X_REGS: usize = 0x000; // x0..x31, 8 bytes each
+export const F_REGS: usize = 0x100; // f0..f31, 8 bytes each (singles NaN-boxed)
+
+// ---- program counter and privilege
+export const PC: usize = 0x200;
+export const PRIV: usize = 0x208; // 0 = U, 1 = S, 3 = M
+
+// ---- CSR storage (one u64 slot each)
+export const MSTATUS: usize = 0x210;
+export const MISA: usize = 0x218;
+export const MEDELEG: usize = 0x220;
+export const MIDELEG: usize = 0x228;
+export const MIE: usize = 0x230;
+export const MIP: usize = 0x238; // software-writable bits; device lines are in MIP_LINES
+export const MTVEC: usize = 0x240;
+export const MSCRATCH: usize = 0x248;
+export const MEPC: usize = 0x250;
+export const MCAUSE: usize = 0x258;
+export const MTVAL: usize = 0x260;
+export const MCOUNTEREN: usize = 0x268;
+export const MENVCFG: usize = 0x270;
+export const STVEC: usize = 0x278;
+export const SSCRATCH: usize = 0x280;
+export const SEPC: usize = 0x288;
+export const SCAUSE: usize = 0x290;
+export const STVAL: usize = 0x298;
+export const SATP: usize = 0x2a0;
+export const SCOUNTEREN: usize = 0x2a8;
+export const SENVCFG: usize = 0x2b0;
+export const STIMECMP: usize = 0x2b8;
+export const FCSR: usize = 0x2c0; // frm << 5 | fflags
+export const MCOUNTINHIBIT: usize = 0x2c8;
+export const INSTRET: usize = 0x2d0; // minstret; mcycle reads the same count (one instruction per cycle)
+export const MIP_LINES: usize = 0x2d8; // interrupt lines driven by devices (MEIP, SEIP, MTIP, MSIP)
+export const MHARTID: usize = 0x2e0;
+
+// ---- LR/SC reservation
+export const RESERVATION: usize = 0x300; // physical address of the reserved doubleword
+export const RESERVATION_VALID: usize = 0x308;
+
+// ---- host interface
+export const STOP_ON_STORE: usize = 0x310; // physical address whose store ends run() (HTIF tohost); 0 = none
+export const HOST_CALLS: usize = 0x318; // nonzero: ecall from S/U-mode returns to the host (SBI in the host)
+export const MMIO_DATA: usize = 0x320; // value exchanged with the host's device handlers
+export const RAM_BASE_SLOT: usize = 0x328; // guest-physical address of RAM
+export const RAM_SIZE_SLOT: usize = 0x330; // bytes of RAM
+export const STOP_CAUSE: usize = 0x338; // why run() last returned, with details for the host
+export const STOP_VALUE: usize = 0x340;
+
+export const PMPCFG: usize = 0x400; // pmpcfg0..15 (only even ones exist on RV64), 8 bytes each
+export const PMPADDR: usize = 0x480; // pmpaddr0..63
+
+export const DECODE_SCRATCH: usize = 0x800; // one decoded entry, for the host's decoder tests
+
+// ---- TLBs: direct-mapped, TLB_ENTRIES each. Entry: tag (u64), host addend (u64).
+export const TLB_ENTRIES: u32 = 1024;
+export const TLB_BYTES: usize = <usize>TLB_ENTRIES * 16;
+export const TLB_READ: usize = 0x100000;
+export const TLB_WRITE: usize = TLB_READ + TLB_BYTES;
+export const TLB_FETCH: usize = TLB_WRITE + TLB_BYTES;
+
+// ---- decoded-instruction cache: DECODE_ENTRIES entries of 16 bytes (see decode.ts)
+export const DECODE_ENTRIES: u32 = 65536;
+export const DECODE_CACHE: usize = 0x200000;
+
+// ---- guest RAM in linear memory
+export const RAM: usize = 0x400000;
+
+// ---- time
+export const MTIME: usize = 0x348; // the last time value read from the host (ticks of the timebase)

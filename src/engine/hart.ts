@@ -1,0 +1,248 @@
+// The host side of the hart: loads hart.wasm, gives it its memory and its bus, and exposes its
+// state. The same code runs in a browser Worker and in Node.
+import { Bus } from './bus.js';
+
+/** Why run() returned (the hart's STOP_* codes). */
+export const enum StopReason {
+  /** The instruction budget is spent. */
+  Budget = 0,
+  /** WFI with no interrupt pending: the host may sleep until one can be. */
+  Wfi = 1,
+  /** A device or a watched store asked for the host. */
+  Yield = 2,
+  /** ecall from S-mode while host calls are enabled (SBI in the host); pc is at the ecall. */
+  HostCall = 3,
+}
+
+interface HartExports {
+  reset(pcLo: number, pcHi: number): void;
+  resume(): void;
+  run(budget: number): number;
+  decodeInto(raw: number): void;
+  ramOffset(): number;
+  [slot: string]: unknown;
+}
+
+/** Offsets of the hart state in linear memory, read from the module's exported globals. */
+export interface HartLayout {
+  X_REGS: number;
+  F_REGS: number;
+  PC: number;
+  PRIV: number;
+  MSTATUS: number;
+  MIP_LINES: number;
+  MTIME: number;
+  STIMECMP: number;
+  INSTRET: number;
+  STOP_ON_STORE: number;
+  HOST_CALLS: number;
+  MMIO_DATA: number;
+  RAM_BASE_SLOT: number;
+  RAM_SIZE_SLOT: number;
+  DECODE_SCRATCH: number;
+  RAM: number;
+  MHARTID: number;
+  MCAUSE: number;
+  MEPC: number;
+  MTVAL: number;
+  SATP: number;
+  FCSR: number;
+}
+
+const wasmUrl = new URL('./cpu/hart.wasm', import.meta.url);
+let compiled: Promise<WebAssembly.Module> | undefined;
+
+/** Compiles hart.wasm once per realm (Worker or Node process). */
+export function compileHart(): Promise<WebAssembly.Module> {
+  compiled ??= (async () => {
+    if (wasmUrl.protocol === 'file:') {
+      const { readFile } = await import('node:fs/promises');
+      return WebAssembly.compile(await readFile(wasmUrl));
+    }
+    return WebAssembly.compileStreaming(fetch(wasmUrl));
+  })();
+  return compiled;
+}
+
+export interface HartOptions {
+  /** Guest-physical address of RAM (the virt board: 0x8000_0000). */
+  ramBase: number;
+  /** Bytes of RAM, a multiple of 4 KiB. */
+  ramSize: number;
+  bus: Bus;
+  /** Frequency of the time CSR, in Hz. */
+  timebaseHz?: number;
+  /** Clock in milliseconds; defaults to performance.now. */
+  clock?: () => number;
+}
+
+export const MAX_RAM = 2048 * 1024 * 1024 - 64 * 1024 * 1024; // what fits a 32-bit wasm memory with the hart's own state
+
+export class Hart {
+  readonly memory: WebAssembly.Memory;
+  /** Guest RAM: byte 0 is guest-physical ramBase. */
+  readonly ram: Uint8Array;
+  readonly layout: HartLayout;
+  readonly ramBase: number;
+  readonly ramSize: number;
+  private readonly exports: HartExports;
+  private readonly u32: Uint32Array;
+  private readonly u64: BigUint64Array;
+
+  private constructor(
+    instance: WebAssembly.Instance,
+    memory: WebAssembly.Memory,
+    options: HartOptions,
+  ) {
+    this.exports = instance.exports as unknown as HartExports;
+    this.memory = memory;
+    const layout = {} as Record<string, number>;
+    for (const [name, value] of Object.entries(instance.exports)) {
+      if (value instanceof WebAssembly.Global) layout[name] = value.value as number;
+    }
+    this.layout = layout as unknown as HartLayout;
+    this.ramBase = options.ramBase;
+    this.ramSize = options.ramSize;
+    this.ram = new Uint8Array(memory.buffer, this.layout.RAM, options.ramSize);
+    this.u32 = new Uint32Array(memory.buffer);
+    this.u64 = new BigUint64Array(memory.buffer);
+    this.setSlot(this.layout.RAM_BASE_SLOT, BigInt(options.ramBase));
+    this.setSlot(this.layout.RAM_SIZE_SLOT, BigInt(options.ramSize));
+    this.exports.reset(options.ramBase >>> 0, Math.floor(options.ramBase / 2 ** 32));
+  }
+
+  static async create(options: HartOptions): Promise<Hart> {
+    const { ramSize, bus } = options;
+    if (!Number.isInteger(ramSize) || ramSize <= 0 || ramSize % 4096 !== 0 || ramSize > MAX_RAM) {
+      throw new RangeError(
+        `RAM size must be a positive multiple of 4 KiB up to ${MAX_RAM / 2 ** 20} MiB, not ${ramSize}`,
+      );
+    }
+    const module = await compileHart();
+    const ramOffset = 0x400000; // checked against the module's RAM global below
+    const pages = Math.ceil((ramOffset + ramSize + 65536) / 65536);
+    const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
+    const data = new Uint32Array(memory.buffer);
+    let mmioData = 0; // set once the layout is known
+    const timebaseMs = (options.timebaseHz ?? 10_000_000) / 1000;
+    const clock = options.clock ?? (() => performance.now());
+    const start = clock();
+    const imports = {
+      host: {
+        mmioRead: (pa: number, size: number) =>
+          bus.read(pa >>> 0, size, data.subarray(mmioData, mmioData + 2)),
+        mmioWrite: (pa: number, size: number) =>
+          bus.write(pa >>> 0, size, data.subarray(mmioData, mmioData + 2)),
+        time: () => Math.floor((clock() - start) * timebaseMs),
+      },
+      env: { memory },
+    };
+    const instance = await WebAssembly.instantiate(module, imports);
+    const ram = (instance.exports.RAM as WebAssembly.Global).value as number;
+    if (ram !== ramOffset)
+      throw new Error(
+        `hart.wasm places RAM at 0x${ram.toString(16)}, the host expected 0x${ramOffset.toString(16)}`,
+      );
+    mmioData = ((instance.exports.MMIO_DATA as WebAssembly.Global).value as number) / 4;
+    return new Hart(instance, memory, options);
+  }
+
+  /** Resets the hart to M-mode at `pc` with every register zero. RAM is kept. */
+  reset(pc: number): void {
+    this.exports.reset(pc >>> 0, Math.floor(pc / 2 ** 32));
+  }
+
+  /** Runs up to `budget` instructions. */
+  run(budget: number): StopReason {
+    return this.exports.run(budget) as StopReason;
+  }
+
+  slot(offset: number): bigint {
+    return this.u64[offset / 8];
+  }
+
+  setSlot(offset: number, value: bigint): void {
+    this.u64[offset / 8] = BigInt.asUintN(64, value);
+  }
+
+  /** A 64-bit slot as a number, for values known to fit in 53 bits (addresses, counters). */
+  slotNumber(offset: number): number {
+    return this.u32[offset / 4] + this.u32[offset / 4 + 1] * 2 ** 32;
+  }
+
+  get pc(): bigint {
+    return this.slot(this.layout.PC);
+  }
+
+  set pc(value: bigint) {
+    this.setSlot(this.layout.PC, value);
+  }
+
+  get privilege(): number {
+    return this.u32[this.layout.PRIV / 4];
+  }
+
+  x(index: number): bigint {
+    return this.slot(this.layout.X_REGS + index * 8);
+  }
+
+  setX(index: number, value: bigint): void {
+    if (index !== 0) this.setSlot(this.layout.X_REGS + index * 8, value);
+  }
+
+  f(index: number): bigint {
+    return this.slot(this.layout.F_REGS + index * 8);
+  }
+
+  get instret(): bigint {
+    return this.slot(this.layout.INSTRET);
+  }
+
+  /** Makes run() return (StopReason.Yield) after any store to guest-physical `address`; 0 disables. */
+  stopOnStore(address: number): void {
+    this.setSlot(this.layout.STOP_ON_STORE, BigInt(address));
+  }
+
+  /** Drives the interrupt lines that devices own in mip (MEIP, SEIP, MTIP, MSIP). */
+  setInterruptLines(bits: number): void {
+    this.u32[this.layout.MIP_LINES / 4] = bits;
+  }
+
+  /** Decodes one instruction word into the hart's scratch entry and returns its fields. */
+  decode(raw: number): DecodedInstruction {
+    this.exports.decodeInto(raw >>> 0);
+    const base = this.layout.DECODE_SCRATCH;
+    const bytes = new Uint8Array(this.memory.buffer, base, 16);
+    const view = new DataView(this.memory.buffer, base, 16);
+    return {
+      raw: view.getUint32(0, true),
+      op: bytes[4],
+      rd: bytes[5],
+      rs1: bytes[6],
+      rs2: bytes[7],
+      rs3: bytes[8],
+      rm: bytes[9],
+      length: bytes[10],
+      imm: view.getInt32(12, true),
+    };
+  }
+
+  /** Reads guest-physical memory, or undefined outside RAM. */
+  readPhysical(address: number, length: number): Uint8Array | undefined {
+    const offset = address - this.ramBase;
+    if (offset < 0 || offset + length > this.ramSize) return undefined;
+    return this.ram.subarray(offset, offset + length);
+  }
+}
+
+export interface DecodedInstruction {
+  raw: number;
+  op: number;
+  rd: number;
+  rs1: number;
+  rs2: number;
+  rs3: number;
+  rm: number;
+  length: number;
+  imm: number;
+}
