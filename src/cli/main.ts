@@ -1,10 +1,14 @@
 // The command-line entry: parses the subcommand and hands over to it. Returns the exit status.
 import pkg from '../../package.json' with { type: 'json' };
 import { elfCommand } from './elf-command.js';
+import { runCommand } from './run-command.js';
+import { shellCommand } from './shell-command.js';
 
 const usage = `usage: linux-terminal <command> [options]
 
 commands:
+  run        boot Linux headless, run a command in its shell, exit with its status
+  shell      boot Linux with its console attached to this terminal (Ctrl-A X quits)
   elf        run a bare-metal RISC-V ELF until it reports PASS or FAIL through tohost
   help       show this text
   version    print the package version
@@ -21,6 +25,10 @@ export async function main(argv: string[]): Promise<number> {
     case '-h':
       process.stdout.write(usage);
       return 0;
+    case 'run':
+      return runCommand(argv.slice(1));
+    case 'shell':
+      return shellCommand(argv.slice(1));
     case 'elf':
       return elfCommand(argv.slice(1));
     case 'version':

@@ -19,7 +19,7 @@ interface HartExports {
   resume(): void;
   run(budget: number): number;
   decodeInto(raw: number): void;
-  ramOffset(): number;
+  flushTranslations(): void;
   [slot: string]: unknown;
 }
 
@@ -47,6 +47,12 @@ export interface HartLayout {
   MTVAL: number;
   SATP: number;
   FCSR: number;
+  MEDELEG: number;
+  MIDELEG: number;
+  MCOUNTEREN: number;
+  MENVCFG: number;
+  MIP: number;
+  MIE: number;
 }
 
 const wasmUrl = new URL('./cpu/hart.wasm', import.meta.url);
@@ -88,12 +94,16 @@ export class Hart {
   private readonly exports: HartExports;
   private readonly u32: Uint32Array;
   private readonly u64: BigUint64Array;
+  /** The time CSR's current value, in timebase ticks. */
+  readonly now: () => number;
 
   private constructor(
     instance: WebAssembly.Instance,
     memory: WebAssembly.Memory,
     options: HartOptions,
+    now: () => number,
   ) {
+    this.now = now;
     this.exports = instance.exports as unknown as HartExports;
     this.memory = memory;
     const layout = {} as Record<string, number>;
@@ -127,13 +137,14 @@ export class Hart {
     const timebaseMs = (options.timebaseHz ?? 10_000_000) / 1000;
     const clock = options.clock ?? (() => performance.now());
     const start = clock();
+    const now = () => Math.floor((clock() - start) * timebaseMs);
     const imports = {
       host: {
         mmioRead: (pa: number, size: number) =>
           bus.read(pa >>> 0, size, data.subarray(mmioData, mmioData + 2)),
         mmioWrite: (pa: number, size: number) =>
           bus.write(pa >>> 0, size, data.subarray(mmioData, mmioData + 2)),
-        time: () => Math.floor((clock() - start) * timebaseMs),
+        time: () => now(),
       },
       env: { memory },
     };
@@ -144,12 +155,17 @@ export class Hart {
         `hart.wasm places RAM at 0x${ram.toString(16)}, the host expected 0x${ramOffset.toString(16)}`,
       );
     mmioData = ((instance.exports.MMIO_DATA as WebAssembly.Global).value as number) / 4;
-    return new Hart(instance, memory, options);
+    return new Hart(instance, memory, options, now);
   }
 
   /** Resets the hart to M-mode at `pc` with every register zero. RAM is kept. */
   reset(pc: number): void {
     this.exports.reset(pc >>> 0, Math.floor(pc / 2 ** 32));
+  }
+
+  /** Drops cached translations (after the guest's page tables changed behind its back). */
+  flushTranslations(): void {
+    this.exports.flushTranslations();
   }
 
   /** Runs up to `budget` instructions. */
@@ -180,6 +196,12 @@ export class Hart {
 
   get privilege(): number {
     return this.u32[this.layout.PRIV / 4];
+  }
+
+  /** Sets the privilege level directly (firmware handing over to a kernel); 0 U, 1 S, 3 M. */
+  set privilege(level: number) {
+    this.u32[this.layout.PRIV / 4] = level;
+    this.exports.resume(); // recompute the translation keys for the new privilege
   }
 
   x(index: number): bigint {

@@ -21,7 +21,7 @@ import { execFp, readS, writeS } from './fpu';
 export {
   X_REGS, F_REGS, PC, PRIV, MSTATUS, MIP_LINES, MTIME, STIMECMP, INSTRET, STOP_ON_STORE, HOST_CALLS,
   MMIO_DATA, RAM_BASE_SLOT, RAM_SIZE_SLOT, STOP_CAUSE, STOP_VALUE, DECODE_SCRATCH, RAM, MHARTID,
-  MCAUSE, MEPC, MTVAL, SATP, FCSR,
+  MCAUSE, MEPC, MTVAL, SATP, FCSR, MEDELEG, MIDELEG, MCOUNTEREN, MENVCFG, MIP, MIE,
 } from './layout';
 
 /** Why run() returned. */
@@ -55,9 +55,9 @@ export function decodeInto(raw: u32): void {
   decode(raw, L.DECODE_SCRATCH);
 }
 
-/** Number of entries in the decode cache and the TLBs (for the host's memory sizing). */
-export function ramOffset(): usize {
-  return L.RAM;
+/** Drops every cached translation (SBI remote fences from the host). */
+export function flushTranslations(): void {
+  flushTlb();
 }
 
 @inline function mulhu(a: u64, b: u64): u64 {
@@ -277,16 +277,13 @@ export function run(budget: i32): i32 {
       }
       store<u64>(L.X_REGS, 0); // x0 stays zero whatever was written to it
       if (event) {
+        recheck = true; // a fault, a request from the host, or a device access
         if (fault) {
           pc = takeTrap(faultCause, faultTval, pc);
           traps++;
           fetchVpn = ~<u64>0;
-          recheck = true;
         }
-        if (yieldRequested) {
-          reason = STOP_YIELD;
-          recheck = true;
-        }
+        if (yieldRequested) reason = STOP_YIELD;
         clearEvents();
       }
       if (recheck) break;

@@ -224,6 +224,7 @@ function mmioLoad(pa: u64, size: u32, va: u64): u64 {
   }
   store<u64>(L.MMIO_DATA, 0);
   const answer = hostMmioRead(<u32>pa, size);
+  event = true; // a device may have changed an interrupt line: the executor re-checks
   if (answer == MMIO_FAULT) {
     raise(CAUSE_LOAD_ACCESS, va);
     return 0;
@@ -295,6 +296,7 @@ export function storeSlow(va: u64, size: u32, v: u64): void {
   }
   store<u64>(L.MMIO_DATA, v);
   const answer = hostMmioWrite(<u32>pa, size);
+  event = true; // a device may have changed an interrupt line: the executor re-checks
   if (answer == MMIO_FAULT) raise(CAUSE_STORE_ACCESS, va);
   else if (answer == MMIO_YIELD) requestYield();
 }

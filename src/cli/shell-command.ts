@@ -1,0 +1,77 @@
+// `linux-terminal shell`: the guest's console attached to this terminal in raw mode, as with
+// QEMU's -nographic: keys go to the guest, Ctrl-A X quits, Ctrl-A Ctrl-A sends a Ctrl-A.
+import { parseArgs } from 'node:util';
+import { MachineThread } from '../engine/node/machine-thread.js';
+import { bootImageFrom, bootOptions } from './run-command.js';
+
+export const shellUsage = `usage: linux-terminal shell [--image NAME|MANIFEST] [--memory MiB]
+       linux-terminal shell --kernel FILE [--initrd FILE] [--append ARGS] [--memory MiB]
+
+Boots the machine with its console attached to this terminal. Ctrl-A X quits.
+`;
+
+const CTRL_A = 0x01;
+
+export async function shellCommand(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, allowPositionals: false, options: bootOptions });
+  } catch (error) {
+    console.error(`linux-terminal shell: ${(error as Error).message}\n\n${shellUsage}`);
+    return 2;
+  }
+  if (parsed.values.help) {
+    process.stdout.write(shellUsage);
+    return 0;
+  }
+  const image = await bootImageFrom(parsed.values, 'shell');
+  if (!image) return 2;
+  const machine = new MachineThread(image);
+  const stdin = process.stdin;
+  const raw = stdin.isTTY;
+  return new Promise<number>((resolve) => {
+    const finish = (code: number, message?: string) => {
+      if (raw) stdin.setRawMode(false);
+      stdin.pause();
+      if (message) process.stderr.write(`\r\n${message}\r\n`);
+      void machine.terminate().then(() => resolve(code));
+    };
+    const resize = () =>
+      machine.post({
+        type: 'resize',
+        cols: process.stdout.columns ?? 80,
+        rows: process.stdout.rows ?? 24,
+      });
+    machine.on((event) => {
+      if (event.type === 'output') process.stdout.write(event.data);
+      else if (event.type === 'booted') resize();
+      else if (event.type === 'exit') {
+        const { exit } = event;
+        finish(
+          exit.reason === 'panic' ? 3 : 0,
+          exit.reason === 'panic'
+            ? `linux-terminal shell: the guest kernel panicked: ${exit.message}`
+            : undefined,
+        );
+      } else if (event.type === 'error') finish(2, `linux-terminal shell: ${event.message}`);
+    });
+    process.stdout.on('resize', resize);
+    if (raw) stdin.setRawMode(true);
+    let escape = false;
+    stdin.on('data', (chunk: Buffer) => {
+      const out: number[] = [];
+      for (const byte of chunk) {
+        if (escape) {
+          escape = false;
+          if (byte === 0x78 || byte === 0x58) return finish(0); // x: quit
+          if (byte === CTRL_A) out.push(CTRL_A);
+          continue;
+        }
+        if (byte === CTRL_A) escape = true;
+        else out.push(byte);
+      }
+      if (out.length) machine.send(Uint8Array.from(out));
+    });
+    stdin.resume();
+  });
+}

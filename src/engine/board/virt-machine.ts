@@ -1,0 +1,304 @@
+// The virt board: one RV64GC hart, RAM, CLINT, PLIC, a 16550 UART, virtio-mmio devices
+// (console, block, entropy), the syscon for poweroff/reboot, SBI in the host, and a device tree.
+// It boots a Linux Image in S-mode the way firmware would (a0 = hart id, a1 = device tree) and
+// runs it in slices, sleeping while the guest waits for interrupts.
+import { Bus } from '../bus.js';
+import { Clint } from '../devices/clint.js';
+import { GuestMemory } from '../devices/guest-memory.js';
+import { Plic } from '../devices/plic.js';
+import { type PowerRequest, Syscon } from '../devices/syscon.js';
+import { Uart16550 } from '../devices/uart16550.js';
+import { type BlockBackend, VirtioBlock } from '../devices/virtio/block.js';
+import { VirtioConsole } from '../devices/virtio/console.js';
+import { VirtioEntropy } from '../devices/virtio/entropy.js';
+import { VirtioMmio } from '../devices/virtio/mmio.js';
+import { Hart, StopReason } from '../hart.js';
+import { buildDeviceTree } from './device-tree.js';
+import { yieldToEventLoop } from './event-loop.js';
+import * as map from './memory-map.js';
+import { Sbi } from './sbi.js';
+
+export class MachineError extends Error {
+  constructor(
+    readonly code: 'bad-kernel' | 'bad-memory-size' | 'image-too-large',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'MachineError';
+  }
+}
+
+export interface MachineOptions {
+  /** A RISC-V Linux kernel Image. */
+  kernel: Uint8Array;
+  initrd?: Uint8Array;
+  /** Kernel command line. */
+  cmdline: string;
+  memoryMiB: number;
+  disks?: BlockBackend[];
+  /** Console output (UART, virtio console and SBI console alike). */
+  onOutput: (data: Uint8Array) => void;
+  /** A disk backend failed; the guest has seen an I/O error. */
+  onDiskError?: (error: unknown) => void;
+  clock?: () => number;
+}
+
+export type MachineExit =
+  | { reason: 'poweroff' }
+  | { reason: 'reboot' }
+  | { reason: 'panic'; message: string }
+  | { reason: 'stopped' };
+
+export const MIN_MEMORY_MIB = 32;
+export const MAX_MEMORY_MIB = 1920;
+
+const IRQ_MSI = 1 << 3;
+const IRQ_MTI = 1 << 7;
+const IRQ_SEI = 1 << 9;
+const IRQ_MEI = 1 << 11;
+const SLICE = 400_000; // instructions between returns to the host's event loop checks
+const EVENT_LOOP_EVERY_MS = 8;
+const PANIC = 'Kernel panic - not syncing';
+
+export class VirtMachine {
+  readonly hart: Hart;
+  readonly uart: Uart16550;
+  readonly console: VirtioConsole;
+  private readonly clint: Clint;
+  private readonly plic: Plic;
+  private readonly sbi: Sbi;
+  private readonly useHvc: boolean;
+  private lines = 0;
+  private exit: MachineExit | undefined;
+  private wake: (() => void) | undefined;
+  private output: number[] = [];
+  private recentText = '';
+  private panicAt = -1;
+  /** Instructions retired since boot. */
+  get instructions(): bigint {
+    return this.hart.instret;
+  }
+
+  private constructor(
+    hart: Hart,
+    readonly bus: Bus,
+    private readonly options: MachineOptions,
+  ) {
+    this.hart = hart;
+    const memory = new GuestMemory(hart.ram, map.RAM_BASE);
+    const irq = (source: number) => (level: boolean) => this.plic.setLevel(source, level);
+    this.plic = new Plic((context, level) =>
+      this.setLine(context === 0 ? IRQ_MEI : IRQ_SEI, level),
+    );
+    this.clint = new Clint(hart.now, () => this.setLine(IRQ_MSI, this.clint.msip !== 0));
+    this.uart = new Uart16550((byte) => this.emit(byte), irq(map.UART_IRQ));
+    this.console = new VirtioConsole((data) => data.forEach((b) => this.emit(b)));
+    this.useHvc = /(^|\s)console=hvc0(\s|$)/.test(
+      options.cmdline
+        .split(/\s+/)
+        .filter((a) => a.startsWith('console='))
+        .at(-1) ?? '',
+    );
+    this.bus.map(map.SYSCON_BASE, 0x1000, 'syscon', new Syscon((r) => this.power(r)));
+    this.bus.map(map.CLINT_BASE, map.CLINT_SIZE, 'clint', this.clint);
+    this.bus.map(map.PLIC_BASE, map.PLIC_SIZE, 'plic', this.plic);
+    this.bus.map(map.UART_BASE, 0x100, 'uart', this.uart);
+    const virtioTypes = [
+      this.console,
+      new VirtioEntropy(),
+      ...(options.disks ?? []).map((disk) => new VirtioBlock(disk, options.onDiskError)),
+    ];
+    virtioTypes.forEach((type, slot) => {
+      const transport = new VirtioMmio(type, memory, irq(map.VIRTIO_FIRST_IRQ + slot));
+      type.attach(transport);
+      this.bus.map(
+        map.VIRTIO_BASE + slot * map.VIRTIO_STRIDE,
+        map.VIRTIO_STRIDE,
+        `virtio-${type.deviceId}@${slot}`,
+        transport,
+      );
+    });
+    this.sbi = new Sbi(hart, {
+      write: (data) => data.forEach((b) => this.emit(b)),
+      readByte: () => -1,
+      reset: (type) => this.power(type === 0 ? { kind: 'poweroff' } : { kind: 'reboot' }),
+    });
+    this.boot(virtioTypes.length);
+  }
+
+  static async create(options: MachineOptions): Promise<VirtMachine> {
+    const { memoryMiB } = options;
+    if (!Number.isInteger(memoryMiB) || memoryMiB < MIN_MEMORY_MIB || memoryMiB > MAX_MEMORY_MIB) {
+      throw new MachineError(
+        'bad-memory-size',
+        `memory must be a whole number of MiB from ${MIN_MEMORY_MIB} to ${MAX_MEMORY_MIB}, not ${memoryMiB}`,
+      );
+    }
+    checkKernel(options.kernel);
+    const bus = new Bus();
+    const hart = await Hart.create({
+      ramBase: map.RAM_BASE,
+      ramSize: memoryMiB * 2 ** 20,
+      bus,
+      clock: options.clock,
+      timebaseHz: map.TIMEBASE_HZ,
+    });
+    return new VirtMachine(hart, bus, options);
+  }
+
+  private boot(virtioSlots: number): void {
+    const { kernel, initrd, cmdline } = this.options;
+    const ramSize = this.hart.ramSize;
+    const kernelEnd = map.KERNEL_OFFSET + Math.max(kernel.length, imageSize(kernel));
+    const dtbOffset = ramSize - 0x10_0000; // the last MiB holds the device tree
+    let initrdRange: { start: number; end: number } | undefined;
+    if (initrd) {
+      const start = Math.floor((dtbOffset - initrd.length) / 4096) * 4096;
+      if (start < kernelEnd + 0x100_0000) {
+        throw new MachineError(
+          'image-too-large',
+          `the kernel and initramfs (${((kernelEnd + initrd.length) / 2 ** 20).toFixed(1)} MiB) do not fit in ${ramSize / 2 ** 20} MiB of memory with room to run; give the machine more memory`,
+        );
+      }
+      this.hart.ram.set(initrd, start);
+      initrdRange = { start: map.RAM_BASE + start, end: map.RAM_BASE + start + initrd.length };
+    } else if (kernelEnd + 0x100_0000 > dtbOffset) {
+      throw new MachineError(
+        'image-too-large',
+        `the kernel does not fit in ${ramSize / 2 ** 20} MiB of memory; give the machine more memory`,
+      );
+    }
+    this.hart.ram.set(kernel, map.KERNEL_OFFSET);
+    const dtb = buildDeviceTree({ ramSize, bootargs: cmdline, initrd: initrdRange, virtioSlots });
+    this.hart.ram.set(dtb, dtbOffset);
+
+    // What M-mode firmware leaves behind for an S-mode kernel: traps and interrupts delegated,
+    // counters and the Sstc timer available to S-mode, ecalls answered by the host (SBI).
+    const h = this.hart;
+    const L = h.layout;
+    h.reset(map.RAM_BASE + map.KERNEL_OFFSET);
+    // Every exception but ecall from S (the SBI) goes to the kernel: there is no M-mode code to
+    // emulate or forward anything (misaligned accesses are done in hardware here).
+    h.setSlot(L.MEDELEG, 0xb1ffn);
+    h.setSlot(L.MIDELEG, (1n << 1n) | (1n << 5n) | (1n << 9n));
+    h.setSlot(L.MCOUNTEREN, 7n);
+    h.setSlot(L.MENVCFG, 1n << 63n); // STCE
+    h.setSlot(L.STIMECMP, (1n << 64n) - 1n);
+    h.setSlot(L.HOST_CALLS, 1n);
+    h.setX(10, 0n); // a0: hart id
+    h.setX(11, BigInt(map.RAM_BASE + dtbOffset)); // a1: device tree
+    h.privilege = 1; // S-mode
+  }
+
+  /** Keyboard input for the guest's console. */
+  sendInput(data: Uint8Array): void {
+    if (this.useHvc) this.console.receive(data);
+    else this.uart.receive(data);
+    this.wake?.();
+  }
+
+  /** The terminal's size changed (virtio console; the UART has no notion of it). */
+  resize(cols: number, rows: number): void {
+    this.console.resize(cols, rows);
+    this.wake?.();
+  }
+
+  /** Stops run() at its next slice. */
+  stop(): void {
+    this.exit ??= { reason: 'stopped' };
+    this.wake?.();
+  }
+
+  private setLine(bit: number, level: boolean): void {
+    this.lines = level ? this.lines | bit : this.lines & ~bit;
+    this.hart.setInterruptLines(this.lines);
+    if (level) this.wake?.();
+  }
+
+  private power(request: PowerRequest): void {
+    this.exit ??= request.kind === 'reboot' ? { reason: 'reboot' } : { reason: 'poweroff' };
+    this.bus.yieldRequested = true;
+  }
+
+  private emit(byte: number): void {
+    this.output.push(byte);
+  }
+
+  private flushOutput(): void {
+    if (this.output.length === 0) return;
+    const data = Uint8Array.from(this.output);
+    this.output = [];
+    this.options.onOutput(data);
+    // Watch for a kernel panic: the kernel would spin forever after printing it.
+    this.recentText = (this.recentText + new TextDecoder().decode(data)).slice(-4096);
+    if (this.panicAt < 0 && this.recentText.includes(PANIC)) this.panicAt = performance.now();
+  }
+
+  /** Runs the guest until it powers off, reboots, panics, or stop() is called. */
+  async run(): Promise<MachineExit> {
+    let lastYield = performance.now();
+    while (!this.exit) {
+      this.setLine(IRQ_MTI, this.clint.timerPending);
+      const reason = this.hart.run(SLICE);
+      if (reason === StopReason.HostCall) this.sbi.handle();
+      this.flushOutput();
+      if (this.panicAt >= 0 && performance.now() - this.panicAt > 200) {
+        // Give the kernel a moment to print the rest of its message, then report it.
+        const text = this.recentText.slice(this.recentText.indexOf(PANIC));
+        return (this.exit = { reason: 'panic', message: text.split(/\r?\n/)[0].trim() });
+      }
+      if (reason === StopReason.Wfi) {
+        await this.idle();
+        lastYield = performance.now();
+      } else if (performance.now() - lastYield > EVENT_LOOP_EVERY_MS) {
+        await yieldToEventLoop();
+        lastYield = performance.now();
+      }
+    }
+    this.flushOutput();
+    return this.exit;
+  }
+
+  /** Sleeps until the next timer deadline or until something wakes the guest. */
+  private async idle(): Promise<void> {
+    const now = this.hart.now();
+    const stimecmp = this.hart.slot(this.hart.layout.STIMECMP);
+    const deadline = Math.min(
+      stimecmp > BigInt(Number.MAX_SAFE_INTEGER) ? Infinity : Number(stimecmp),
+      this.clint.mtimecmp,
+    );
+    const ms = (deadline - now) / (map.TIMEBASE_HZ / 1000);
+    if (ms <= 0) return;
+    await new Promise<void>((resolve) => {
+      const timer = Number.isFinite(ms)
+        ? setTimeout(done, Math.min(ms, 1000))
+        : setTimeout(done, 1000);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = () => {
+        this.wake = undefined;
+        done();
+      };
+    });
+    this.wake = undefined;
+  }
+}
+
+function checkKernel(kernel: Uint8Array): void {
+  const magic = new TextDecoder().decode(kernel.subarray(48, 56));
+  const magic2 = new TextDecoder().decode(kernel.subarray(56, 60));
+  if (kernel.length < 64 || magic !== 'RISCV\0\0\0' || magic2 !== 'RSC\x05') {
+    throw new MachineError(
+      'bad-kernel',
+      'the kernel is not a RISC-V Linux Image (no "RISCV" magic in its header)',
+    );
+  }
+}
+
+/** The kernel's memory footprint from its Image header (image_size, bytes 16..24). */
+function imageSize(kernel: Uint8Array): number {
+  const view = new DataView(kernel.buffer, kernel.byteOffset, kernel.byteLength);
+  return view.getUint32(16, true) + view.getUint32(20, true) * 2 ** 32;
+}

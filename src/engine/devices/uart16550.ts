@@ -1,0 +1,132 @@
+// An NS16550A UART (the virt board's serial port at 0x1000_0000): transmit is instantaneous, so
+// the transmitter is always empty; received bytes wait in a FIFO. Registers per the National
+// Semiconductor PC16550D datasheet.
+import type { MmioDevice } from '../bus.js';
+
+const IER_RDI = 1; // received data available
+const IER_THRI = 2; // transmitter holding register empty
+const IER_RLSI = 4; // receiver line status
+const LSR_DR = 0x01;
+const LSR_THRE = 0x20;
+const LSR_TEMT = 0x40;
+const LCR_DLAB = 0x80;
+const MCR_LOOP = 0x10;
+const IIR_NONE = 0x01;
+const IIR_THRI = 0x02;
+const IIR_RDI = 0x04;
+const IIR_FIFO = 0xc0;
+const RX_CAPACITY = 4096;
+
+export class Uart16550 implements MmioDevice {
+  private ier = 0;
+  private lcr = 0;
+  private mcr = 0;
+  private scr = 0;
+  private fcr = 0;
+  private divisor = 1;
+  private thrPending = false; // a THRE interrupt is owed (cleared by reading IIR or writing THR)
+  private readonly rx: number[] = [];
+
+  constructor(
+    private readonly onTransmit: (byte: number) => void,
+    private readonly onIrq: (level: boolean) => void,
+  ) {}
+
+  /** Bytes from the host's keyboard; returns how many were accepted. */
+  receive(bytes: Uint8Array): number {
+    const room = Math.max(0, RX_CAPACITY - this.rx.length);
+    const accepted = Math.min(room, bytes.length);
+    for (let i = 0; i < accepted; i++) this.rx.push(bytes[i]);
+    this.update();
+    return accepted;
+  }
+
+  get rxRoom(): number {
+    return RX_CAPACITY - this.rx.length;
+  }
+
+  private interruptId(): number {
+    if (this.ier & IER_RDI && this.rx.length > 0) return IIR_RDI;
+    if (this.ier & IER_THRI && this.thrPending) return IIR_THRI;
+    return IIR_NONE;
+  }
+
+  private update(): void {
+    this.onIrq(this.interruptId() !== IIR_NONE);
+  }
+
+  read(offset: number): number {
+    const dlab = this.lcr & LCR_DLAB;
+    switch (offset) {
+      case 0: {
+        if (dlab) return this.divisor & 0xff;
+        const byte = this.rx.shift() ?? 0;
+        this.update();
+        return byte;
+      }
+      case 1:
+        return dlab ? (this.divisor >> 8) & 0xff : this.ier;
+      case 2: {
+        const id = this.interruptId();
+        if (id === IIR_THRI) {
+          this.thrPending = false;
+          this.update();
+        }
+        return id | (this.fcr & 1 ? IIR_FIFO : 0);
+      }
+      case 3:
+        return this.lcr;
+      case 4:
+        return this.mcr;
+      case 5:
+        return (this.rx.length > 0 ? LSR_DR : 0) | LSR_THRE | LSR_TEMT;
+      case 6:
+        // CTS, DSR and DCD asserted (or their loopback equivalents).
+        return this.mcr & MCR_LOOP ? ((this.mcr & 0x0c) << 4) | ((this.mcr & 0x03) << 4) : 0xb0;
+      case 7:
+        return this.scr;
+    }
+    return 0;
+  }
+
+  write(offset: number, _size: number, value: number): void {
+    const dlab = this.lcr & LCR_DLAB;
+    value &= 0xff;
+    switch (offset) {
+      case 0:
+        if (dlab) {
+          this.divisor = (this.divisor & 0xff00) | value;
+          return;
+        }
+        if (this.mcr & MCR_LOOP) this.rx.push(value);
+        else this.onTransmit(value);
+        this.thrPending = true; // sent at once: the holding register is empty again
+        break;
+      case 1:
+        if (dlab) {
+          this.divisor = (this.divisor & 0xff) | (value << 8);
+          return;
+        }
+        // Enabling THRI while the holding register is empty raises it at once.
+        if (value & IER_THRI && !(this.ier & IER_THRI)) this.thrPending = true;
+        this.ier = value & (IER_RDI | IER_THRI | IER_RLSI | 8);
+        break;
+      case 2:
+        this.fcr = value & 0xc9;
+        if (value & 2) this.rx.length = 0; // clear receive FIFO
+        break;
+      case 3:
+        this.lcr = value;
+        return;
+      case 4:
+        this.mcr = value & 0x1f;
+        break;
+      case 7:
+        this.scr = value;
+        return;
+      default:
+        return;
+    }
+    this.update();
+  }
+}

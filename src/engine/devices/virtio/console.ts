@@ -1,0 +1,91 @@
+// virtio-console, one port (Virtio 1.2, 5.3 "Console Device"): hvc0 in the guest. Queue 0 carries
+// input to the guest, queue 1 output from it. The window size lives in the config space.
+import type { VirtioDeviceType, VirtioMmio } from './mmio.js';
+import { readFromBuffers, writeToBuffers } from './virtqueue.js';
+
+const F_SIZE = 0;
+
+export class VirtioConsole implements VirtioDeviceType {
+  readonly deviceId = 3;
+  readonly features = [F_SIZE];
+  readonly queueSizes = [64, 64];
+  transport!: VirtioMmio;
+  private cols = 80;
+  private rows = 24;
+  private pendingInput: Uint8Array[] = [];
+
+  constructor(private readonly onOutput: (data: Uint8Array) => void) {}
+
+  attach(transport: VirtioMmio): this {
+    this.transport = transport;
+    return this;
+  }
+
+  readConfig(offset: number, size: number): number {
+    const bytes = new Uint8Array(12);
+    const view = new DataView(bytes.buffer);
+    view.setUint16(0, this.cols, true);
+    view.setUint16(2, this.rows, true);
+    view.setUint32(4, 1, true); // max_nr_ports
+    if (offset + size > bytes.length) return 0;
+    return size === 1
+      ? bytes[offset]
+      : size === 2
+        ? view.getUint16(offset, true)
+        : view.getUint32(offset, true);
+  }
+
+  resize(cols: number, rows: number): void {
+    this.cols = cols;
+    this.rows = rows;
+    if (this.transport?.driverOk) this.transport.interruptConfig();
+  }
+
+  /** Queues bytes for the guest; they are delivered as soon as it has posted receive buffers. */
+  receive(data: Uint8Array): void {
+    this.pendingInput.push(data.slice());
+    this.deliver();
+  }
+
+  notify(index: number): void {
+    if (index === 0) this.deliver();
+    else if (index === 1) this.transmit();
+  }
+
+  activate(): void {
+    this.deliver();
+  }
+
+  reset(): void {
+    this.pendingInput = [];
+  }
+
+  private deliver(): void {
+    const t = this.transport;
+    if (!t.driverOk) return;
+    const queue = t.queues[0];
+    let delivered = false;
+    while (this.pendingInput.length > 0 && queue.hasAvailable(t.memory)) {
+      const chain = queue.pop(t.memory)!;
+      const data = this.pendingInput[0];
+      const written = writeToBuffers(t.memory, chain.writable, data);
+      if (written < data.length) this.pendingInput[0] = data.subarray(written);
+      else this.pendingInput.shift();
+      queue.push(t.memory, chain.head, written);
+      delivered = true;
+    }
+    if (delivered) t.interruptUsed();
+  }
+
+  private transmit(): void {
+    const t = this.transport;
+    const queue = t.queues[1];
+    let sent = false;
+    for (let chain = queue.pop(t.memory); chain; chain = queue.pop(t.memory)) {
+      this.onOutput(readFromBuffers(t.memory, chain.readable));
+      queue.push(t.memory, chain.head, 0);
+      sent = true;
+    }
+    if (sent) t.interruptUsed();
+  }
+}

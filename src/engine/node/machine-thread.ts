@@ -1,0 +1,91 @@
+// The main-thread side of a machine running in a Node worker thread (machine-worker.ts).
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { MachineExit } from '../board/virt-machine.js';
+
+export type ThreadRequest =
+  | { type: 'boot'; kernel: Uint8Array; initrd?: Uint8Array; cmdline: string; memoryMiB: number }
+  | { type: 'input'; data: Uint8Array }
+  | { type: 'resize'; cols: number; rows: number }
+  | { type: 'stats' }
+  | { type: 'stop' };
+
+export type ThreadEvent =
+  | { type: 'booted' }
+  | { type: 'output'; data: Uint8Array }
+  | { type: 'stats'; instructions: bigint }
+  | { type: 'exit'; exit: MachineExit; instructions: bigint }
+  | { type: 'error'; code: string; message: string };
+
+export interface BootImage {
+  kernel: Uint8Array;
+  initrd?: Uint8Array;
+  cmdline: string;
+  memoryMiB: number;
+}
+
+/**
+ * Starts the worker: the bundled .js next to this module, or, when running from source (tests,
+ * tsx), the .ts source through tsx's loader, which Node 20 does not pass on to worker threads.
+ */
+function startWorker(): Worker {
+  const url = new URL('./machine-worker.js', import.meta.url);
+  if (url.protocol === 'file:' && !existsSync(fileURLToPath(url))) {
+    const source = JSON.stringify(url.href.replace(/\.js$/, '.ts'));
+    return new Worker(
+      `import('tsx/esm/api').then(({ register }) => { register(); return import(${source}); })`,
+      { eval: true },
+    );
+  }
+  return new Worker(url);
+}
+
+export class MachineThread {
+  private readonly worker: Worker;
+  private readonly listeners = new Set<(event: ThreadEvent) => void>();
+
+  constructor(image: BootImage) {
+    this.worker = startWorker();
+    this.worker.on('message', (event: ThreadEvent) => this.listeners.forEach((l) => l(event)));
+    this.worker.on('error', (error) =>
+      this.listeners.forEach((l) =>
+        l({ type: 'error', code: 'worker-crashed', message: error.message }),
+      ),
+    );
+    this.post({ type: 'boot', ...image });
+  }
+
+  on(listener: (event: ThreadEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  post(request: ThreadRequest): void {
+    this.worker.postMessage(request);
+  }
+
+  send(text: string | Uint8Array): void {
+    this.post({
+      type: 'input',
+      data: typeof text === 'string' ? new TextEncoder().encode(text) : text,
+    });
+  }
+
+  /** Instructions retired so far. */
+  stats(): Promise<bigint> {
+    return new Promise((resolve) => {
+      const off = this.on((event) => {
+        if (event.type === 'stats' || event.type === 'exit') {
+          off();
+          resolve(event.instructions);
+        }
+      });
+      this.post({ type: 'stats' });
+    });
+  }
+
+  terminate(): Promise<number> {
+    return this.worker.terminate();
+  }
+}

@@ -1,0 +1,48 @@
+// A Node worker thread running one VirtMachine, so the CLI's main thread stays free for the
+// terminal. Messages: see machine-thread.ts.
+import { parentPort } from 'node:worker_threads';
+import { MachineError, VirtMachine } from '../board/virt-machine.js';
+import type { ThreadRequest, ThreadEvent } from './machine-thread.js';
+
+const port = parentPort!;
+let machine: VirtMachine | undefined;
+
+function post(event: ThreadEvent, transfer: ArrayBuffer[] = []): void {
+  port.postMessage(event, transfer);
+}
+
+port.on('message', async (request: ThreadRequest) => {
+  switch (request.type) {
+    case 'boot': {
+      try {
+        machine = await VirtMachine.create({
+          kernel: request.kernel,
+          initrd: request.initrd,
+          cmdline: request.cmdline,
+          memoryMiB: request.memoryMiB,
+          onOutput: (data) => post({ type: 'output', data }, [data.buffer as ArrayBuffer]),
+        });
+      } catch (error) {
+        const code = error instanceof MachineError ? error.code : 'internal';
+        post({ type: 'error', code, message: (error as Error).message });
+        return;
+      }
+      post({ type: 'booted' });
+      const exit = await machine.run();
+      post({ type: 'exit', exit, instructions: machine.instructions });
+      break;
+    }
+    case 'input':
+      machine?.sendInput(request.data);
+      break;
+    case 'resize':
+      machine?.resize(request.cols, request.rows);
+      break;
+    case 'stats':
+      post({ type: 'stats', instructions: machine?.instructions ?? 0n });
+      break;
+    case 'stop':
+      machine?.stop();
+      break;
+  }
+});
