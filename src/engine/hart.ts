@@ -50,6 +50,7 @@ export interface HartLayout {
   MEDELEG: number;
   MIDELEG: number;
   MCOUNTEREN: number;
+  SCOUNTEREN: number;
   MENVCFG: number;
   MIP: number;
   MIE: number;

@@ -73,6 +73,7 @@ export class VirtMachine {
   private wake: (() => void) | undefined;
   private output: number[] = [];
   private recentText = '';
+  private readonly decoder = new TextDecoder();
   private panicAt = -1;
   /** Instructions retired since boot. */
   get instructions(): bigint {
@@ -182,6 +183,7 @@ export class VirtMachine {
     h.setSlot(L.MEDELEG, 0xb1ffn);
     h.setSlot(L.MIDELEG, (1n << 1n) | (1n << 5n) | (1n << 9n));
     h.setSlot(L.MCOUNTEREN, 7n);
+    h.setSlot(L.SCOUNTEREN, 7n); // as OpenSBI leaves it: user programs may read cycle, time and instret
     h.setSlot(L.MENVCFG, 1n << 63n); // STCE
     h.setSlot(L.STIMECMP, (1n << 64n) - 1n);
     h.setSlot(L.HOST_CALLS, 1n);
@@ -228,10 +230,11 @@ export class VirtMachine {
     if (this.output.length === 0) return;
     const data = Uint8Array.from(this.output);
     this.output = [];
-    this.options.onOutput(data);
-    // Watch for a kernel panic: the kernel would spin forever after printing it.
-    this.recentText = (this.recentText + new TextDecoder().decode(data)).slice(-4096);
+    // Watch for a kernel panic: the kernel would spin forever after printing it. (Before handing
+    // the bytes on: the receiver may take ownership of their buffer.)
+    this.recentText = (this.recentText + this.decoder.decode(data, { stream: true })).slice(-4096);
     if (this.panicAt < 0 && this.recentText.includes(PANIC)) this.panicAt = performance.now();
+    this.options.onOutput(data);
   }
 
   /** Runs the guest until it powers off, reboots, panics, or stop() is called. */

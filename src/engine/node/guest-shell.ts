@@ -1,132 +1,31 @@
-// Driving the guest's interactive shell over its console, headless: wait for the prompt, run a
-// command, and read back its output and exit status without the shell's echo or prompt.
-import { MachineThread, type BootImage, type ThreadEvent } from './machine-thread.js';
+// A console session with the engine's machine in a worker thread: the headless runner's guest.
+import { ConsoleSession, GuestError } from './console-session.js';
+import { MachineThread, type BootImage } from './machine-thread.js';
 
-export class GuestError extends Error {
-  constructor(
-    readonly code: 'kernel-panic' | 'no-prompt' | 'guest-exited' | 'worker-crashed' | string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'GuestError';
-  }
-}
+export { GuestError };
 
-/**
- * The init's prompt ends in "# " (root), possibly followed by terminal queries such as BusyBox's
- * cursor-position request (ESC [ 6 n).
- */
-// eslint-disable-next-line no-control-regex -- matching the terminal's escape sequences is the point
-const PROMPT = /# (\x1b\[[0-9;?]*[A-Za-z])*$/;
-
-export class GuestShell {
+export class GuestShell extends ConsoleSession {
   readonly thread: MachineThread;
-  private text = '';
-  private waiters: (() => void)[] = [];
-  private failure: GuestError | undefined;
-  /** Called with everything the guest prints. */
-  onOutput: (text: string) => void = () => {};
 
   constructor(image: BootImage) {
-    this.thread = new MachineThread(image);
+    const thread = new MachineThread(image);
+    super((text) => thread.send(text));
+    this.thread = thread;
     const decoder = new TextDecoder();
-    this.thread.on((event: ThreadEvent) => {
-      if (event.type === 'output') {
-        const chunk = decoder.decode(event.data, { stream: true });
-        this.text += chunk;
-        this.onOutput(chunk);
-      } else if (event.type === 'exit') {
+    thread.on((event) => {
+      if (event.type === 'output') this.receive(decoder.decode(event.data, { stream: true }));
+      else if (event.type === 'exit') {
         const { exit } = event;
-        this.failure ??=
+        this.fail(
           exit.reason === 'panic'
             ? new GuestError('kernel-panic', `the guest kernel panicked: ${exit.message}`)
             : new GuestError(
                 'guest-exited',
-                `the guest ${exit.reason === 'reboot' ? 'rebooted' : 'powered off'}`,
-              );
-      } else if (event.type === 'error') {
-        this.failure ??= new GuestError(event.code, event.message);
-      }
-      this.waiters.splice(0).forEach((w) => w());
+                `the guest ${exit.reason === 'reboot' ? 'rebooted' : exit.reason === 'stopped' ? 'was stopped' : 'powered off'}`,
+              ),
+        );
+      } else if (event.type === 'error') this.fail(new GuestError(event.code, event.message));
     });
-  }
-
-  /** Waits until `predicate(text)` holds for the output so far, failing on exit or timeout. */
-  private async until<T>(
-    predicate: (text: string) => T | undefined,
-    timeoutMs: number,
-    what: string,
-  ): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const found = predicate(this.text);
-      if (found !== undefined) return found;
-      if (this.failure) throw this.failure;
-      const left = deadline - Date.now();
-      if (left <= 0)
-        throw new GuestError('no-prompt', `${what} within ${Math.round(timeoutMs / 1000)} s`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left);
-        this.waiters.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-    }
-  }
-
-  /**
-   * Resolves when the shell prompt first appears, then turns the terminal's echo off so that
-   * exec() reads back only what commands print (BusyBox's line editor honours -echo).
-   */
-  async ready(timeoutMs = 120_000): Promise<void> {
-    await this.until(
-      (text) => (PROMPT.test(text) ? true : undefined),
-      timeoutMs,
-      'the guest did not reach a shell prompt',
-    );
-    this.text = '';
-    this.thread.send('stty -echo\n');
-    await this.until(
-      (text) => (PROMPT.test(text) ? true : undefined),
-      10_000,
-      'the guest shell did not answer',
-    );
-  }
-
-  /**
-   * Runs `command` in the guest shell and resolves to its output (with the terminal's \r\n
-   * turned into \n) and exit status. `onChunk` sees output as it arrives.
-   */
-  async exec(
-    command: string,
-    options: { timeoutMs?: number; onChunk?: (text: string) => void } = {},
-  ): Promise<{ output: string; exitCode: number }> {
-    const nonce = Math.random().toString(36).slice(2, 10);
-    const marker = `__lt_done_${nonce}__`;
-    // The command goes in base64 so any quoting or newlines in it reach the shell unchanged.
-    const encoded = Buffer.from(command).toString('base64');
-    this.text = '';
-    this.thread.send(`eval "$(echo ${encoded} | base64 -d)"; printf '%s%d\\n' ${marker} $?\n`);
-    let streamed = 0;
-    const result = await this.until(
-      (text) => {
-        const at = text.indexOf(marker);
-        const visible =
-          at >= 0
-            ? text.slice(0, at)
-            : text.slice(0, Math.max(streamed, text.length - marker.length));
-        if (visible.length > streamed) {
-          options.onChunk?.(visible.slice(streamed).replace(/\r\n/g, '\n'));
-          streamed = visible.length;
-        }
-        const m = at >= 0 ? /^(\d+)\r?\n/.exec(text.slice(at + marker.length)) : null;
-        return m ? { output: text.slice(0, at), exitCode: Number(m[1]) } : undefined;
-      },
-      options.timeoutMs ?? 600_000,
-      `the command did not finish`,
-    );
-    return { output: result.output.replace(/\r\n/g, '\n'), exitCode: result.exitCode };
   }
 
   terminate(): Promise<number> {

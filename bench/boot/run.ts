@@ -1,0 +1,117 @@
+// `npm run bench:boot`: boot-to-prompt time and two guest workloads (md5sum of 8 MiB from
+// /dev/zero, a shell arithmetic loop) on the engine and, where qemu-system-riscv64 is installed,
+// on QEMU's virt machine with the same kernel and initramfs. A benchmark: it prints figures.
+import { spawn, spawnSync } from 'node:child_process';
+import { ConsoleSession, GuestError } from '../../src/engine/node/console-session.js';
+import { GuestShell } from '../../src/engine/node/guest-shell.js';
+import { builtInManifest, loadBootImage, parseManifest } from '../../src/engine/node/images.js';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+const workloads = [
+  { name: 'md5sum of 8 MiB', command: 'dd if=/dev/zero bs=1048576 count=8 2>/dev/null | md5sum' },
+  {
+    name: 'shell loop, 20000 rounds',
+    command: 'i=0; while [ $i -lt 20000 ]; do i=$((i + 1)); done; echo $i',
+  },
+];
+const runs = Number(process.env.BENCH_RUNS ?? 3);
+
+interface Figures {
+  boot: number;
+  work: number[];
+}
+
+async function measure(session: ConsoleSession, close: () => Promise<unknown>): Promise<Figures> {
+  const started = performance.now();
+  try {
+    await session.ready();
+    const boot = (performance.now() - started) / 1000;
+    const work: number[] = [];
+    for (const w of workloads) {
+      const t = performance.now();
+      const result = await session.exec(w.command);
+      if (result.exitCode !== 0) throw new Error(`${w.name} failed: ${result.output}`);
+      work.push((performance.now() - t) / 1000);
+    }
+    return { boot, work };
+  } finally {
+    await close();
+  }
+}
+
+async function engine(): Promise<Figures> {
+  const guest = new GuestShell(await loadBootImage({}));
+  return measure(guest, () => guest.terminate());
+}
+
+async function qemu(): Promise<Figures> {
+  const manifestPath = builtInManifest('busybox');
+  const manifest = parseManifest(readFileSync(manifestPath, 'utf8'), manifestPath);
+  const dir = dirname(manifestPath);
+  const args = [
+    '-M',
+    'virt',
+    '-m',
+    `${manifest.memoryMiB}M`,
+    '-display',
+    'none',
+    '-serial',
+    'stdio',
+    '-monitor',
+    'none',
+    '-kernel',
+    join(dir, manifest.kernel.path),
+    ...(manifest.initrd ? ['-initrd', join(dir, manifest.initrd.path)] : []),
+    '-append',
+    manifest.cmdline,
+  ];
+  const child = spawn('qemu-system-riscv64', args, { stdio: ['pipe', 'pipe', 'inherit'] });
+  const session = new ConsoleSession((text) => child.stdin.write(text));
+  const decoder = new TextDecoder();
+  child.stdout.on('data', (chunk: Buffer) =>
+    session.receive(decoder.decode(chunk, { stream: true })),
+  );
+  child.on('exit', () => session.fail(new GuestError('guest-exited', 'QEMU exited')));
+  return measure(session, async () => {
+    child.kill();
+  });
+}
+
+const median = (values: number[]) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+function summarise(all: Figures[]): Figures {
+  return {
+    boot: median(all.map((f) => f.boot)),
+    work: workloads.map((_, i) => median(all.map((f) => f.work[i]))),
+  };
+}
+
+async function repeat(what: () => Promise<Figures>): Promise<Figures> {
+  const all: Figures[] = [];
+  for (let i = 0; i < runs; i++) all.push(await what());
+  return summarise(all);
+}
+
+console.log(`busybox image, ${runs} runs each, median seconds\n`);
+const ours = await repeat(engine);
+const hasQemu = spawnSync('qemu-system-riscv64', ['--version'], { stdio: 'ignore' }).status === 0;
+const theirs = hasQemu ? await repeat(qemu) : undefined;
+
+const rows = [
+  ['boot to prompt', ours.boot, theirs?.boot] as const,
+  ...workloads.map((w, i) => [w.name, ours.work[i], theirs?.work[i]] as const),
+];
+console.log(
+  `${'measure'.padEnd(28)}${'engine'.padStart(10)}${'qemu'.padStart(10)}${'engine/qemu'.padStart(14)}`,
+);
+for (const [name, a, b] of rows) {
+  console.log(
+    `${name.padEnd(28)}${a.toFixed(3).padStart(10)}${(b === undefined ? '-' : b.toFixed(3)).padStart(10)}${(b === undefined ? '-' : `${(a / b).toFixed(2)}x`).padStart(14)}`,
+  );
+}
+if (!hasQemu)
+  console.log(
+    '\nqemu-system-riscv64 is not installed (Debian package qemu-system-misc): no comparison',
+  );

@@ -1,0 +1,96 @@
+// `linux-terminal run` as a user meets it: output and exit status, and a clear error with a
+// non-zero exit for every way a boot can go wrong.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const cli = fileURLToPath(new URL('../../bin/linux-terminal.js', import.meta.url));
+const builtIn = fileURLToPath(new URL('../../src/images/busybox/dist/', import.meta.url));
+
+function run(...args: string[]) {
+  return spawnSync(process.execPath, [cli, 'run', ...args], { encoding: 'utf8', timeout: 120_000 });
+}
+
+test('prints the command output and exits with its status', () => {
+  const result = run('--', 'echo hello from $(uname -m); exit 7');
+  assert.equal(result.stdout, 'hello from riscv64\n');
+  assert.equal(result.status, 7);
+});
+
+test('--stats reports boot time, instructions and MIPS on stderr', () => {
+  const result = run('--stats', '--', 'true');
+  assert.equal(result.status, 0);
+  assert.match(
+    result.stderr,
+    /boot to prompt [\d.]+ s \([\d,]+ instructions\); total [\d.]+ s, [\d,]+ instructions, [\d.]+ MIPS/,
+  );
+});
+
+test('an unknown image name is a clear error', () => {
+  const result = run('--image', 'no-such-image', '--', 'true');
+  assert.equal(result.status, 2);
+  assert.match(result.stderr, /there is no built-in image 'no-such-image'/);
+});
+
+test('a corrupt image file is refused before it runs', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'image-'));
+  cpSync(builtIn, dir, { recursive: true });
+  const kernel = readFileSync(join(dir, 'Image'));
+  kernel[kernel.length - 1] ^= 0xff;
+  writeFileSync(join(dir, 'Image'), kernel);
+  const result = run('--image', join(dir, 'manifest.json'), '--', 'true');
+  assert.equal(result.status, 2);
+  assert.match(result.stderr, /is corrupt: its SHA-256 is [0-9a-f]{64}, the manifest says/);
+});
+
+test('a kernel that is not a RISC-V Linux Image is a clear error', () => {
+  const result = run('--kernel', process.execPath, '--', 'true');
+  assert.notEqual(result.status, 0);
+  assert.match(result.stderr, /not a RISC-V Linux Image/);
+});
+
+test('a kernel panic is reported with its message', () => {
+  const result = run(
+    '--kernel',
+    join(builtIn, 'Image'),
+    '--initrd',
+    join(builtIn, 'initramfs.cpio.gz'),
+    '--append',
+    'console=ttyS0 rdinit=/nope',
+    '--',
+    'true',
+  );
+  assert.equal(result.status, 3);
+  assert.match(result.stderr, /the guest kernel panicked: Kernel panic - not syncing/);
+});
+
+test('a guest that never shows a prompt ends at the time limit', () => {
+  // Everything after "--" on the kernel command line goes to init: here init just sleeps.
+  const append = 'console=ttyS0 rdinit=/bin/busybox -- sleep 1000';
+  const result = run(
+    '--kernel',
+    join(builtIn, 'Image'),
+    '--initrd',
+    join(builtIn, 'initramfs.cpio.gz'),
+    '--append',
+    append,
+    '--timeout',
+    '5',
+    '--',
+    'true',
+  );
+  assert.equal(result.status, 4);
+  assert.match(result.stderr, /did not reach a shell prompt within 5 s/);
+});
+
+test('memory sizes out of range are refused', () => {
+  for (const memory of ['8', '100000', 'lots']) {
+    const result = run('--memory', memory, '--', 'true');
+    assert.equal(result.status, 2, memory);
+    assert.match(result.stderr, /--memory must be a whole number of MiB from 32 to 1920/);
+  }
+});
