@@ -5,7 +5,7 @@
 //
 //   node scripts/build-images.mjs [busybox] [--qemu] [--no-build] [--clean] [--work DIR] [--out DIR]
 //
-//   --qemu      afterwards, boot the image in Debian's QEMU on ttyS0 and on hvc0 and drive a
+//   --qemu      afterwards, boot the image in Debian's QEMU on ttyS0 and drive a
 //               shell session (prompt, a command, Ctrl-C, poweroff); prints the boot time
 //   --no-build  only check what is already in the output folder (with --qemu)
 //   --clean     start from freshly unpacked sources
@@ -343,7 +343,7 @@ function buildBusyboxImage({ work, out, jobs, clean }) {
     name: 'busybox',
     kernel: { path: 'Image', size: image.length, sha256: sha256(image) },
     initrd: { path: 'initramfs.cpio.gz', size: initramfs.length, sha256: sha256(initramfs) },
-    cmdline: 'console=ttyS0 earlycon=sbi',
+    cmdline: 'console=ttyS0',
     memoryMiB: 128,
     // The Debian packages the bytes depend on: the same versions build the same files.
     builtFrom: {
@@ -547,7 +547,7 @@ async function main() {
     summarize(out, manifest);
     if (options.qemu) {
       mkdirSync(work, { recursive: true });
-      for (const tty of ['ttyS0', 'hvc0']) {
+      for (const tty of ['ttyS0']) {
         const { cmdline, bootSeconds } = await bootInQemu({ out, manifest, tty, work });
         console.log(
           `images: QEMU (-append '${cmdline}'): prompt after ${bootSeconds.toFixed(1)} s; ` +
