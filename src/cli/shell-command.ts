@@ -27,7 +27,8 @@ export async function shellCommand(argv: string[]): Promise<number> {
   const image = await bootImageFrom(parsed.values, 'shell');
   if (!image) return 2;
   // A serial console cannot report the terminal's size: /init reads it from the command line.
-  if (process.stdout.isTTY) image.cmdline += ` LINES=${process.stdout.rows} COLUMNS=${process.stdout.columns}`;
+  if (process.stdout.isTTY)
+    image.cmdline += ` LINES=${process.stdout.rows} COLUMNS=${process.stdout.columns}`;
   const machine = new MachineThread(image);
   const stdin = process.stdin;
   const raw = stdin.isTTY;

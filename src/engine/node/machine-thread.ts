@@ -5,7 +5,14 @@ import { Worker } from 'node:worker_threads';
 import type { MachineExit } from '../board/virt-machine.js';
 
 export type ThreadRequest =
-  | { type: 'boot'; kernel: Uint8Array; initrd?: Uint8Array; cmdline: string; memoryMiB: number }
+  | {
+      type: 'boot';
+      kernel: Uint8Array;
+      initrd?: Uint8Array;
+      cmdline: string;
+      memoryMiB: number;
+      disks?: Uint8Array[];
+    }
   | { type: 'input'; data: Uint8Array }
   | { type: 'resize'; cols: number; rows: number }
   | { type: 'stats' }
@@ -23,6 +30,8 @@ export interface BootImage {
   initrd?: Uint8Array;
   cmdline: string;
   memoryMiB: number;
+  /** Raw disk images, attached as /dev/vda, /dev/vdb... */
+  disks?: Uint8Array[];
 }
 
 /**

@@ -2,6 +2,7 @@
 // terminal. Messages: see machine-thread.ts.
 import { parentPort } from 'node:worker_threads';
 import { MachineError, VirtMachine } from '../board/virt-machine.js';
+import { MemoryDisk } from '../disks/memory-disk.js';
 import type { ThreadRequest, ThreadEvent } from './machine-thread.js';
 
 const port = parentPort!;
@@ -20,10 +21,22 @@ port.on('message', async (request: ThreadRequest) => {
           initrd: request.initrd,
           cmdline: request.cmdline,
           memoryMiB: request.memoryMiB,
+          disks: request.disks?.map((bytes) => new MemoryDisk(bytes)),
+          onDiskError: (error) =>
+            post({
+              type: 'error',
+              code: 'disk-error',
+              message: `disk: ${(error as Error).message}`,
+            }),
           onOutput: (data) => post({ type: 'output', data }, [data.buffer as ArrayBuffer]),
         });
       } catch (error) {
-        const code = error instanceof MachineError ? error.code : 'internal';
+        const code =
+          error instanceof MachineError
+            ? error.code
+            : error instanceof RangeError
+              ? 'bad-image'
+              : 'internal';
         post({ type: 'error', code, message: (error as Error).message });
         return;
       }
