@@ -1,7 +1,7 @@
 // `npm run build`: compiles the hart to wasm, bundles the element, its Worker and the service
 // worker into dist/, writes their type declarations, and prints each file's size raw and gzipped.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
@@ -17,6 +17,7 @@ function run(command, args) {
 
 const bin = (name) => join('node_modules', '.bin', name);
 
+rmSync('dist', { recursive: true, force: true }); // no stale chunks from earlier builds
 run(process.execPath, ['scripts/generate-xterm-css.mjs']);
 run(bin('asc'), ['--config', 'asconfig.json', '--target', 'release']);
 run(bin('rollup'), ['-c', '--silent']);

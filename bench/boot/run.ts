@@ -2,7 +2,7 @@
 // /dev/zero, a shell arithmetic loop) on the engine and, where qemu-system-riscv64 is installed,
 // on QEMU's virt machine with the same kernel and initramfs. A benchmark: it prints figures.
 import { spawn, spawnSync } from 'node:child_process';
-import { ConsoleSession, GuestError } from '../../src/engine/node/console-session.js';
+import { ConsoleSession, GuestError } from '../../src/engine/console-session.js';
 import { GuestShell } from '../../src/engine/node/guest-shell.js';
 import { builtInManifest, loadBootImage, parseManifest } from '../../src/engine/node/images.js';
 import { readFileSync } from 'node:fs';

@@ -1,7 +1,7 @@
 // The typed message protocol between the element (main thread) and the engine's Worker.
 // Both directions are plain structured-clonable objects discriminated by `type`.
 
-/** Machine-readable error codes shown to page authors (see docs/errors.md once it exists). */
+/** Machine-readable error codes shown to page authors. */
 export type EngineErrorCode =
   | 'image-not-found'
   | 'bad-image'
@@ -12,7 +12,7 @@ export type EngineErrorCode =
 
 /** Messages the main thread sends to the Worker. */
 export type HostMessage =
-  | { type: 'boot'; image: string; memoryMiB: number; cols: number; rows: number }
+  | { type: 'boot'; image: string; memoryMiB?: number; cols: number; rows: number }
   | { type: 'input'; data: string }
   | { type: 'resize'; cols: number; rows: number };
 
@@ -21,5 +21,5 @@ export type EngineMessage =
   | { type: 'progress'; phase: 'download' | 'boot'; loaded: number; total: number }
   | { type: 'output'; data: string }
   | { type: 'ready' }
-  | { type: 'exit'; code: number }
+  | { type: 'exit'; reason: 'poweroff' | 'reboot' }
   | { type: 'error'; code: EngineErrorCode; message: string };

@@ -1,30 +1,82 @@
 /// <reference lib="webworker" />
-// The engine's Worker entry: receives HostMessages, answers with EngineMessages.
-//
-// Placeholder until the machine lands (issues 3 and 4): it proves the element <-> Worker round trip
-// by greeting and echoing keystrokes back the way a terminal's line discipline would.
-import type { EngineMessage, HostMessage } from './protocol.js';
+// The engine's Worker entry: fetches and verifies the image, boots the virt board and runs it,
+// relaying console output out and keystrokes in. The main thread never runs the emulator.
+import { MachineError, VirtMachine } from './board/virt-machine.js';
+import { fetchImage } from './image-fetch.js';
+import { ImageError } from './image-manifest.js';
+import type { EngineErrorCode, EngineMessage, HostMessage } from './protocol.js';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
+// The shell's prompt ends in "# ", possibly followed by terminal queries (ESC [ 6 n).
+// eslint-disable-next-line no-control-regex -- matching the terminal's escape sequences is the point
+const PROMPT = /# (\x1b\[[0-9;?]*[A-Za-z])*$/;
+const encoder = new TextEncoder();
+let machine: VirtMachine | undefined;
 
 function post(message: EngineMessage): void {
   scope.postMessage(message);
+}
+
+function fail(code: EngineErrorCode, message: string): void {
+  post({ type: 'error', code, message });
+}
+
+async function boot(message: Extract<HostMessage, { type: 'boot' }>): Promise<void> {
+  const image = await fetchImage(new URL(message.image), (loaded, total) =>
+    post({ type: 'progress', phase: 'download', loaded, total }),
+  );
+  post({ type: 'progress', phase: 'boot', loaded: 0, total: 1 });
+  const decoder = new TextDecoder();
+  let tail = '';
+  let ready = false;
+  machine = await VirtMachine.create({
+    kernel: image.kernel,
+    initrd: image.initrd,
+    memoryMiB: message.memoryMiB ?? image.memoryMiB,
+    // A serial console cannot report its size: the image's /init reads it from here.
+    cmdline: `${image.cmdline} LINES=${message.rows} COLUMNS=${message.cols}`,
+    onOutput: (bytes) => {
+      const data = decoder.decode(bytes, { stream: true });
+      post({ type: 'output', data });
+      if (!ready) {
+        tail = (tail + data).slice(-256);
+        if (PROMPT.test(tail)) {
+          ready = true;
+          post({ type: 'ready' });
+        }
+      }
+    },
+  });
+  const exit = await machine.run();
+  if (exit.reason === 'panic')
+    fail('kernel-panic', `The Linux kernel stopped with an error: ${exit.message}`);
+  else if (exit.reason === 'poweroff' || exit.reason === 'reboot')
+    post({ type: 'exit', reason: exit.reason });
 }
 
 scope.addEventListener('message', (event: MessageEvent<HostMessage>) => {
   const message = event.data;
   switch (message.type) {
     case 'boot':
-      post({
-        type: 'output',
-        data: `linux-terminal engine worker (${message.image}, ${message.memoryMiB} MiB)\r\n$ `,
+      boot(message).catch((error: unknown) => {
+        if (error instanceof ImageError) fail(error.code, error.message);
+        else if (error instanceof MachineError)
+          fail(
+            error.code === 'bad-memory-size' || error.code === 'image-too-large'
+              ? 'out-of-memory'
+              : 'bad-image',
+            error.message,
+          );
+        else if (error instanceof RangeError)
+          fail('out-of-memory', `The page could not give the machine its memory: ${error.message}`);
+        else fail('internal', `The emulator failed: ${(error as Error).message ?? error}`);
       });
-      post({ type: 'ready' });
       break;
     case 'input':
-      post({ type: 'output', data: message.data.replace(/\r/g, '\r\n$ ') });
+      machine?.sendInput(encoder.encode(message.data));
       break;
     case 'resize':
+      machine?.resize(message.cols, message.rows);
       break;
   }
 });

@@ -3,6 +3,7 @@ import { property, query } from 'lit/decorators.js';
 import { Terminal } from '@xterm/xterm';
 import { FitAddon } from '@xterm/addon-fit';
 import type { EngineMessage, HostMessage } from '../../engine/protocol.js';
+import { builtInImages } from '../../images/index.js';
 import { terminalStyles } from './linux-terminal.styles.js';
 import { xtermStyles } from './xterm-css.generated.js';
 
@@ -26,11 +27,11 @@ import { xtermStyles } from './xterm-css.generated.js';
 export class LinuxTerminal extends LitElement {
   static override styles = [xtermStyles, terminalStyles];
 
-  /** A built-in image name, or the URL of an image manifest. */
+  /** A built-in image name (`busybox`), or the URL of an image manifest. */
   @property() image = 'busybox';
 
-  /** Guest memory in MiB. */
-  @property({ type: Number }) memory = 128;
+  /** Guest memory in MiB; the image's default when unset. */
+  @property({ type: Number }) memory?: number;
 
   @query('.screen') private screen!: HTMLElement;
 
@@ -95,9 +96,10 @@ export class LinuxTerminal extends LitElement {
       );
     });
     this.worker = worker;
+    const image = builtInImages[this.image] ?? new URL(this.image, document.baseURI);
     this.post({
       type: 'boot',
-      image: this.image,
+      image: image.href,
       memoryMiB: this.memory,
       cols: terminal.cols,
       rows: terminal.rows,
@@ -105,6 +107,9 @@ export class LinuxTerminal extends LitElement {
   }
 
   private stop(): void {
+    cancelAnimationFrame(this.outputFrame);
+    this.outputFrame = 0;
+    this.pendingOutput = [];
     this.resizeObserver?.disconnect();
     this.resizeObserver = undefined;
     this.worker?.terminate();
@@ -120,7 +125,7 @@ export class LinuxTerminal extends LitElement {
   private onEngineMessage(message: EngineMessage): void {
     switch (message.type) {
       case 'output':
-        this.terminal?.write(message.data);
+        this.queueOutput(message.data);
         this.emit('linux-terminal-output', { data: message.data });
         break;
       case 'ready':
@@ -133,6 +138,20 @@ export class LinuxTerminal extends LitElement {
       case 'exit':
         break;
     }
+  }
+
+  private pendingOutput: string[] = [];
+  private outputFrame = 0;
+
+  /** Writes guest output once per animation frame, so a guest printing megabytes cannot flood the page. */
+  private queueOutput(data: string): void {
+    this.pendingOutput.push(data);
+    this.outputFrame ||= requestAnimationFrame(() => {
+      this.outputFrame = 0;
+      const text = this.pendingOutput.join('');
+      this.pendingOutput = [];
+      this.terminal?.write(text);
+    });
   }
 
   private fail(code: string, message: string): void {

@@ -1,5 +1,5 @@
 // A console session with the engine's machine in a worker thread: the headless runner's guest.
-import { ConsoleSession, GuestError } from './console-session.js';
+import { ConsoleSession, GuestError } from '../console-session.js';
 import { MachineThread, type BootImage } from './machine-thread.js';
 
 export { GuestError };

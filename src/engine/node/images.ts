@@ -1,39 +1,21 @@
 // Boot images on disk, for the Node runner: a built-in image by name (src/images/<name>/dist),
 // an image manifest by path, or a kernel and initramfs given directly. Every file listed in a
 // manifest is checked against its SHA-256 before it is used.
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { BootImage } from './machine-thread.js';
+import type { BootImage } from '../boot-image.js';
+import {
+  DEFAULT_MEMORY_MIB,
+  ImageError,
+  type ManifestFile,
+  parseManifest,
+  verifyFile,
+} from '../image-manifest.js';
 
-export class ImageError extends Error {
-  constructor(
-    readonly code: 'image-not-found' | 'bad-image',
-    message: string,
-  ) {
-    super(message);
-    this.name = 'ImageError';
-  }
-}
-
-export interface ManifestFile {
-  path: string;
-  size: number;
-  sha256: string;
-}
-
-/** The manifest of a built image (src/images/<name>/dist/manifest.json). */
-export interface ImageManifest {
-  name: string;
-  kernel: ManifestFile;
-  initrd?: ManifestFile;
-  cmdline: string;
-  memoryMiB: number;
-}
+export { ImageError, parseManifest };
 
 const DEFAULT_IMAGE = 'busybox';
-const DEFAULT_MEMORY_MIB = 128;
 
 /** The package's root folder (where its package.json is), found from this module's location. */
 export function packageRoot(): string {
@@ -53,41 +35,13 @@ export function builtInManifest(name: string): string {
   return join(packageRoot(), 'src', 'images', name, 'dist', 'manifest.json');
 }
 
-function readChecked(dir: string, file: ManifestFile, what: string): Uint8Array {
+async function readChecked(dir: string, file: ManifestFile, what: string): Promise<Uint8Array> {
   const path = resolve(dir, file.path);
   if (!existsSync(path))
     throw new ImageError('image-not-found', `the image's ${what} ${path} is missing`);
   const data = readFileSync(path);
-  const sha256 = createHash('sha256').update(data).digest('hex');
-  if (data.length !== file.size || sha256 !== file.sha256) {
-    throw new ImageError(
-      'bad-image',
-      `the image's ${what} ${path} is corrupt: its SHA-256 is ${sha256}, the manifest says ${file.sha256}`,
-    );
-  }
+  await verifyFile(data, file, what);
   return data;
-}
-
-export function parseManifest(text: string, path: string): ImageManifest {
-  let manifest: ImageManifest;
-  try {
-    manifest = JSON.parse(text);
-  } catch {
-    throw new ImageError('bad-image', `${path} is not a valid image manifest (not JSON)`);
-  }
-  const isFile = (f: ManifestFile | undefined) =>
-    f && typeof f.path === 'string' && typeof f.sha256 === 'string' && Number.isInteger(f.size);
-  if (
-    !isFile(manifest.kernel) ||
-    (manifest.initrd && !isFile(manifest.initrd)) ||
-    typeof manifest.cmdline !== 'string'
-  ) {
-    throw new ImageError(
-      'bad-image',
-      `${path} is not a valid image manifest (it needs kernel {path, size, sha256} and cmdline)`,
-    );
-  }
-  return manifest;
 }
 
 export interface ImageRequest {
@@ -126,8 +80,8 @@ export async function loadBootImage(request: ImageRequest): Promise<BootImage> {
   const manifest = parseManifest(readFileSync(manifestPath, 'utf8'), manifestPath);
   const dir = dirname(manifestPath);
   return {
-    kernel: readChecked(dir, manifest.kernel, 'kernel'),
-    initrd: manifest.initrd ? readChecked(dir, manifest.initrd, 'initramfs') : undefined,
+    kernel: await readChecked(dir, manifest.kernel, 'kernel'),
+    initrd: manifest.initrd ? await readChecked(dir, manifest.initrd, 'initramfs') : undefined,
     cmdline: request.append ?? manifest.cmdline,
     memoryMiB: request.memoryMiB ?? manifest.memoryMiB ?? DEFAULT_MEMORY_MIB,
   };

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { MachineExit } from '../board/virt-machine.js';
+import type { BootImage } from '../boot-image.js';
 
 export type ThreadRequest =
   | {
@@ -25,14 +26,7 @@ export type ThreadEvent =
   | { type: 'exit'; exit: MachineExit; instructions: bigint }
   | { type: 'error'; code: string; message: string };
 
-export interface BootImage {
-  kernel: Uint8Array;
-  initrd?: Uint8Array;
-  cmdline: string;
-  memoryMiB: number;
-  /** Raw disk images, attached as /dev/vda, /dev/vdb... */
-  disks?: Uint8Array[];
-}
+export type { BootImage };
 
 /**
  * Starts the worker: the bundled .js next to this module, or, when running from source (tests,
