@@ -1,18 +1,58 @@
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
-import { html } from 'lit';
+import { html, nothing } from 'lit';
 import '../src/components/index.js';
 
-const meta: Meta = {
+interface Args {
+  image: string;
+  memory?: number;
+  script?: string;
+  autorun: boolean;
+  readonly: boolean;
+  rows?: number;
+}
+
+const meta: Meta<Args> = {
   title: 'linux-terminal',
   component: 'linux-terminal',
-  args: { image: 'busybox', memory: 128 },
+  // Storybook serves src/images as static files (see .storybook/main.ts).
+  args: { image: '/images/busybox/dist/manifest.json', autorun: false, readonly: false },
   argTypes: {
     image: { control: 'text', description: 'Built-in image name or manifest URL' },
-    memory: { control: { type: 'number', min: 16, max: 2048 }, description: 'Guest memory in MiB' },
+    memory: { control: { type: 'number', min: 32, max: 1920 }, description: 'Guest memory in MiB' },
+    script: { control: 'text', description: 'Shell lines typed after boot' },
+    autorun: { control: 'boolean', description: 'Boot at once instead of showing the poster' },
+    readonly: { control: 'boolean', description: 'No keyboard input' },
+    rows: { control: { type: 'number', min: 4, max: 60 }, description: 'Terminal height in rows' },
   },
-  render: ({ image, memory }) =>
-    html`<linux-terminal image=${image} memory=${memory}></linux-terminal>`,
+  render: ({ image, memory, script, autorun, readonly, rows }) =>
+    html`<linux-terminal
+      image=${image}
+      memory=${memory ?? nothing}
+      script=${script ?? nothing}
+      rows=${rows ?? nothing}
+      ?autorun=${autorun}
+      ?readonly=${readonly}
+    ></linux-terminal>`,
 };
 export default meta;
 
-export const Interactive: StoryObj = {};
+type Story = StoryObj<Args>;
+
+/** Before it starts: the poster with its Run button; nothing is downloaded. */
+export const Poster: Story = {};
+
+/** Boots at once; while booting the screen fills with the kernel's first lines. */
+export const Booting: Story = { args: { autorun: true } };
+
+/** A snippet: typed after boot, as a reader would. */
+export const Snippet: Story = {
+  args: { autorun: true, script: 'uname -a; echo $((6 * 7))', rows: 10 },
+};
+
+/** Output only: no keyboard input. */
+export const Readonly: Story = {
+  args: { autorun: true, readonly: true, script: 'ls -l /', rows: 12 },
+};
+
+/** An image that does not exist: the error is shown in the terminal and as an event. */
+export const Error: Story = { args: { autorun: true, image: '/no/such/manifest.json', rows: 6 } };

@@ -1,5 +1,8 @@
-// The package entry: the element class, registered as <linux-terminal>.
+// The package entry: the elements, registered as <linux-terminal> and <linux-file>.
 import './linux-terminal/define.js';
+import './linux-file/define.js';
 
 export { LinuxTerminal } from './linux-terminal/linux-terminal.js';
+export { LinuxFile } from './linux-file/linux-file.js';
 export type { EngineErrorCode } from '../engine/protocol.js';
+export { builtInImages } from '../images/index.js';

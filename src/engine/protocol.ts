@@ -12,7 +12,18 @@ export type EngineErrorCode =
 
 /** Messages the main thread sends to the Worker. */
 export type HostMessage =
-  | { type: 'boot'; image: string; memoryMiB?: number; cols: number; rows: number }
+  | {
+      type: 'boot';
+      /** Absolute URL of the image manifest. */
+      image: string;
+      memoryMiB?: number;
+      cols: number;
+      rows: number;
+      /** Files placed in the guest before its shell starts. */
+      files?: { path: string; mode: number; content: string }[];
+      /** Shell lines typed one by one, each at the next prompt, after boot. */
+      script?: string;
+    }
   | { type: 'input'; data: string }
   | { type: 'resize'; cols: number; rows: number };
 

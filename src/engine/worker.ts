@@ -2,6 +2,7 @@
 // The engine's Worker entry: fetches and verifies the image, boots the virt board and runs it,
 // relaying console output out and keystrokes in. The main thread never runs the emulator.
 import { MachineError, VirtMachine } from './board/virt-machine.js';
+import { writeCpio } from './cpio.js';
 import { fetchImage } from './image-fetch.js';
 import { ImageError } from './image-manifest.js';
 import type { EngineErrorCode, EngineMessage, HostMessage } from './protocol.js';
@@ -29,22 +30,28 @@ async function boot(message: Extract<HostMessage, { type: 'boot' }>): Promise<vo
   const decoder = new TextDecoder();
   let tail = '';
   let ready = false;
+  const script = (message.script ?? '').split('\n').filter((line) => line.trim() !== '');
   machine = await VirtMachine.create({
     kernel: image.kernel,
-    initrd: image.initrd,
+    initrd: withFiles(image.initrd, message.files ?? []),
     memoryMiB: message.memoryMiB ?? image.memoryMiB,
     // A serial console cannot report its size: the image's /init reads it from here.
-    cmdline: `${image.cmdline} LINES=${message.rows} COLUMNS=${message.cols}`,
+    // Readers want the prompt, not the kernel's boot log: `quiet` keeps warnings and panics only.
+    cmdline: `${image.cmdline} quiet LINES=${message.rows} COLUMNS=${message.cols}`,
     onOutput: (bytes) => {
       const data = decoder.decode(bytes, { stream: true });
       post({ type: 'output', data });
+      if (ready && script.length === 0) return;
+      tail = (tail + data).slice(-256);
+      if (!PROMPT.test(tail)) return;
+      tail = '';
       if (!ready) {
-        tail = (tail + data).slice(-256);
-        if (PROMPT.test(tail)) {
-          ready = true;
-          post({ type: 'ready' });
-        }
+        ready = true;
+        post({ type: 'ready' });
       }
+      // The next line of the script, as if typed at this prompt.
+      const line = script.shift();
+      if (line !== undefined) machine?.sendInput(encoder.encode(`${line}\r`));
     },
   });
   const exit = await machine.run();
@@ -52,6 +59,24 @@ async function boot(message: Extract<HostMessage, { type: 'boot' }>): Promise<vo
     fail('kernel-panic', `The Linux kernel stopped with an error: ${exit.message}`);
   else if (exit.reason === 'poweroff' || exit.reason === 'reboot')
     post({ type: 'exit', reason: exit.reason });
+}
+
+/** The image's initramfs with the page's files appended as one more archive. */
+function withFiles(
+  initrd: Uint8Array | undefined,
+  files: { path: string; mode: number; content: string }[],
+): Uint8Array | undefined {
+  if (files.length === 0) return initrd;
+  const extra = writeCpio(
+    files.map((f) => ({ path: f.path, mode: f.mode, data: encoder.encode(f.content) })),
+  );
+  const base = initrd ?? new Uint8Array(0);
+  // Archives are concatenated on a 4-byte boundary.
+  const start = Math.ceil(base.length / 4) * 4;
+  const out = new Uint8Array(start + extra.length);
+  out.set(base);
+  out.set(extra, start);
+  return out;
 }
 
 scope.addEventListener('message', (event: MessageEvent<HostMessage>) => {

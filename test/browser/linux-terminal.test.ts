@@ -6,7 +6,7 @@ import type { LinuxTerminal } from '../../src/components/index.js';
 function record(el: HTMLElement): { text: () => string } {
   let text = '';
   el.addEventListener('linux-terminal-output', (event) => {
-    text += (event as CustomEvent<{ data: string }>).detail.data;
+    text += event.detail.data;
   });
   return { text: () => text };
 }
@@ -19,34 +19,123 @@ async function until(condition: () => boolean, timeoutMs: number, what: string):
   }
 }
 
+/** Counts Workers the page creates and terminates, to check that removal cleans up. */
+function countWorkers(): { live: () => number; created: () => number; restore: () => void } {
+  const Original = window.Worker;
+  let live = 0;
+  let created = 0;
+  class CountedWorker extends Original {
+    constructor(url: string | URL, options?: WorkerOptions) {
+      super(url, options);
+      live++;
+      created++;
+    }
+    override terminate(): void {
+      live--;
+      super.terminate();
+    }
+  }
+  window.Worker = CountedWorker;
+  return { live: () => live, created: () => created, restore: () => (window.Worker = Original) };
+}
+
 describe('<linux-terminal>', () => {
-  it('renders xterm.js in its shadow root', async () => {
-    const el = await fixture<LinuxTerminal>(html`<linux-terminal></linux-terminal>`);
-    expect(el.shadowRoot!.querySelector('.xterm')).to.exist;
-    expect(el.shadowRoot!.querySelector('[part="base"]')).to.exist;
-    el.remove();
+  it('shows a poster with a Run button and starts nothing until it is clicked', async () => {
+    const workers = countWorkers();
+    try {
+      const el = await fixture<LinuxTerminal>(html`<linux-terminal></linux-terminal>`);
+      const button = el.shadowRoot!.querySelector<HTMLButtonElement>('[part="run-button"]')!;
+      expect(button).to.exist;
+      expect(el.status).to.equal('idle');
+      expect(workers.created()).to.equal(0);
+      const ready = oneEvent(el, 'linux-terminal-ready');
+      button.click();
+      await ready;
+      expect(el.shadowRoot!.querySelector('.xterm')).to.exist;
+      expect(el.status).to.equal('ready');
+      el.remove();
+    } finally {
+      workers.restore();
+    }
   });
 
   it('boots Linux in its Worker and runs what is typed', async () => {
     const el = document.createElement('linux-terminal');
+    el.autorun = true;
     const output = record(el);
-    const ready = oneEvent(el, 'linux-terminal-ready');
     document.body.append(el);
-    await ready;
+    await el.ready;
     el.send('echo $((6 * 7)); uname -m\r');
     await until(() => /42\r\nriscv64/.test(output.text()), 30_000, 'the command output');
     el.remove();
   });
 
+  it('types its script after boot and places <linux-file> files first', async () => {
+    // Built from a string: the file's lines and indentation are what is tested, and a formatter
+    // would reflow them inside an html`` template.
+    const holder = document.createElement('div');
+    holder.innerHTML = `
+      <linux-terminal autorun script="cat /root/notes/hello.txt; ls -l /root/notes/run.sh | cut -c1-10">
+        <linux-file path="/root/notes/hello.txt">
+          hello from the page
+          second line
+        </linux-file>
+        <linux-file path="/root/notes/run.sh" mode="0755">echo hi</linux-file>
+      </linux-terminal>`;
+    const el = holder.querySelector('linux-terminal')!;
+    document.body.append(el);
+    const output = record(el);
+    await until(() => /-rwxr-xr-x/.test(output.text()), 30_000, 'the script output');
+    expect(output.text()).to.contain('cat /root/notes/hello.txt'); // shown as typed
+    expect(output.text()).to.contain('hello from the page\r\nsecond line');
+    el.remove();
+  });
+
+  it('with loading="lazy", boots only once it scrolls into view', async () => {
+    const spacer = document.createElement('div');
+    spacer.style.height = '5000px';
+    document.body.append(spacer);
+    const el = document.createElement('linux-terminal');
+    el.autorun = true;
+    el.loading = 'lazy';
+    document.body.append(el);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(el.status).to.equal('idle');
+    el.scrollIntoView();
+    await el.ready;
+    el.remove();
+    spacer.remove();
+  });
+
   it('reports an image that does not exist with an error event and code', async () => {
     const el = document.createElement('linux-terminal');
     el.image = '/no/such/manifest.json';
+    el.autorun = true;
     const failed = oneEvent(el, 'linux-terminal-error');
     document.body.append(el);
-    const { detail } = (await failed) as CustomEvent<{ code: string; message: string }>;
+    const { detail } = await failed;
     expect(detail.code).to.equal('image-not-found');
     expect(detail.message).to.contain('HTTP 404');
+    expect(el.status).to.equal('error');
     el.remove();
+  });
+
+  it('adding and removing 20 terminals leaves no Worker running', async () => {
+    const workers = countWorkers();
+    try {
+      for (let i = 0; i < 20; i++) {
+        const el = document.createElement('linux-terminal');
+        el.autorun = true;
+        document.body.append(el);
+        await el.updateComplete;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        el.remove();
+      }
+      expect(workers.created()).to.equal(20);
+      expect(workers.live()).to.equal(0);
+    } finally {
+      workers.restore();
+    }
   });
 
   it('is registered once even if defined twice', async () => {

@@ -36,7 +36,7 @@ test('dtc reads back the board description', () => {
   assert.match(dts, /serial@10000000 \{[^}]*compatible = "ns16550a";[^}]*interrupts = <0x0a>;/);
   assert.match(dts, /compatible = "sifive,plic-1\.0\.0(\\0|", ")riscv,plic0";/); // dtc versions print string lists either way
   assert.equal(dts.match(/virtio_mmio@/g)?.length, 3);
-  assert.match(dts, /poweroff \{[^}]*compatible = "syscon-poweroff";[^}]*value = <0x5555>;/);
+  assert.match(dts, /reboot \{[^}]*compatible = "syscon-reboot";[^}]*value = <0x7777>;/);
 });
 
 test('without an initramfs the chosen node names none', () => {

@@ -5,8 +5,11 @@ export const terminalStyles = css`
     display: block;
     --linux-terminal-background: #1e1e1e;
     --linux-terminal-foreground: #d4d4d4;
+    --linux-terminal-accent: #3b82f6;
     --linux-terminal-border-radius: 6px;
     --linux-terminal-padding: 8px;
+    font-family: ui-monospace, 'DejaVu Sans Mono', Menlo, Consolas, monospace;
+    line-height: 1.2;
   }
 
   :host([hidden]) {
@@ -15,11 +18,45 @@ export const terminalStyles = css`
 
   .base {
     background: var(--linux-terminal-background);
+    color: var(--linux-terminal-foreground);
     border-radius: var(--linux-terminal-border-radius);
     padding: var(--linux-terminal-padding);
   }
 
+  .base:focus-within {
+    outline: 2px solid var(--linux-terminal-accent);
+    outline-offset: 2px;
+  }
+
   .screen {
     min-height: 4em;
+  }
+
+  .poster {
+    display: flex;
+    align-items: center;
+    justify-content: center;
+    gap: 1em;
+    min-height: 8em;
+  }
+
+  .run {
+    font: inherit;
+    font-weight: 600;
+    color: #fff;
+    background: var(--linux-terminal-accent);
+    border: none;
+    border-radius: 4px;
+    padding: 0.5em 1.5em;
+    cursor: pointer;
+  }
+
+  .run:focus-visible {
+    outline: 2px solid var(--linux-terminal-foreground);
+    outline-offset: 2px;
+  }
+
+  .image {
+    opacity: 0.7;
   }
 `;

@@ -1,26 +1,54 @@
 import { LitElement, html } from 'lit';
-import { property, query } from 'lit/decorators.js';
+import { property, query, state } from 'lit/decorators.js';
 import { Terminal } from '@xterm/xterm';
 import { FitAddon } from '@xterm/addon-fit';
-import type { EngineMessage, HostMessage } from '../../engine/protocol.js';
+import type { EngineErrorCode, EngineMessage, HostMessage } from '../../engine/protocol.js';
 import { builtInImages } from '../../images/index.js';
+import { dedent } from '../dedent.js';
+import { LinuxFile } from '../linux-file/linux-file.js';
 import { terminalStyles } from './linux-terminal.styles.js';
 import { xtermStyles } from './xterm-css.generated.js';
+
+export interface LinuxTerminalOutputDetail {
+  data: string;
+}
+export interface LinuxTerminalErrorDetail {
+  code: EngineErrorCode;
+  message: string;
+}
+export interface LinuxTerminalProgressDetail {
+  phase: 'download' | 'boot';
+  loaded: number;
+  total: number;
+}
+export interface LinuxTerminalExitDetail {
+  reason: 'poweroff' | 'reboot';
+}
+
+type Status = 'idle' | 'booting' | 'ready' | 'exited' | 'error';
 
 /**
  * A live Linux shell in the page: a RISC-V machine emulated in a Web Worker, shown with xterm.js.
  *
  * @summary Embeds a real Linux terminal in a documentation page.
  *
+ * @slot - `<linux-file>` elements (files placed in the guest) and an optional
+ *   `<script type="text/x-shell">` (lines typed after boot).
+ *
+ * @event linux-terminal-progress - Download and boot progress: `detail.phase`, `loaded`, `total`.
  * @event linux-terminal-ready - The guest reached its shell prompt.
  * @event linux-terminal-output - The guest printed text; `detail.data` holds it.
+ * @event linux-terminal-exit - The guest powered off or rebooted; `detail.reason` says which.
  * @event linux-terminal-error - Something failed; `detail.code` and `detail.message` say what.
  *
  * @csspart base - The frame around the terminal.
  * @csspart screen - The element xterm.js renders into.
+ * @csspart poster - What is shown before the machine starts.
+ * @csspart run-button - The poster's Run button.
  *
  * @cssproperty --linux-terminal-background=#1e1e1e - Background of the frame and the screen.
  * @cssproperty --linux-terminal-foreground=#d4d4d4 - Default text colour.
+ * @cssproperty --linux-terminal-accent=#3b82f6 - The Run button and the focus ring.
  * @cssproperty --linux-terminal-border-radius=6px - Corner radius of the frame.
  * @cssproperty --linux-terminal-padding=8px - Space between the frame and the screen.
  */
@@ -33,29 +61,89 @@ export class LinuxTerminal extends LitElement {
   /** Guest memory in MiB; the image's default when unset. */
   @property({ type: Number }) memory?: number;
 
-  @query('.screen') private screen!: HTMLElement;
+  /** Shell lines typed after boot, one at each prompt; or use a child `<script type="text/x-shell">`. */
+  @property() script?: string;
+
+  /** Boot at once (or, with `loading="lazy"`, once visible) instead of showing a Run button. */
+  @property({ type: Boolean }) autorun = false;
+
+  /** `lazy`: with `autorun`, boot only when the element scrolls into view. */
+  @property() loading: 'eager' | 'lazy' = 'eager';
+
+  /** No keyboard input: for output-only snippets. */
+  @property({ type: Boolean, reflect: true }) readonly = false;
+
+  /** Terminal height in rows (24 when unset). */
+  @property({ type: Number }) rows?: number;
+
+  /** Where the machine is: idle (poster), booting, ready, exited or error. Reflected for styling. */
+  @property({ reflect: true }) status: Status = 'idle';
+
+  @state() private started = false;
+  @query('.screen') private screen?: HTMLElement;
 
   private terminal?: Terminal;
+  private fit?: FitAddon;
   private worker?: Worker;
   private resizeObserver?: ResizeObserver;
+  private intersectionObserver?: IntersectionObserver;
+  private pendingOutput: string[] = [];
+  private outputFrame = 0;
+  private readyPromise!: Promise<void>;
+  private resolveReady!: () => void;
+  private rejectReady!: (error: Error) => void;
 
-  override render() {
-    return html`<div class="base" part="base"><div class="screen" part="screen"></div></div>`;
+  constructor() {
+    super();
+    this.resetReady();
   }
 
-  override firstUpdated(): void {
-    this.start();
+  /** Resolves when the guest's shell prompt first appears; rejects if the machine fails first. */
+  get ready(): Promise<void> {
+    return this.readyPromise;
+  }
+
+  override render() {
+    return html`<div class="base" part="base">
+      ${
+        this.started
+          ? html`<div class="screen" part="screen"></div>`
+          : html`<div class="poster" part="poster">
+              <button class="run" part="run-button" @click=${() => this.start()}>Run</button>
+              <span class="image">${this.image}</span>
+            </div>`
+      }
+    </div>`;
   }
 
   override connectedCallback(): void {
     super.connectedCallback();
-    // Re-attached after a removal: the first start happens in firstUpdated.
-    if (this.hasUpdated && !this.worker) this.start();
+    if (this.hasUpdated && this.started && !this.worker) this.boot();
+    else if (!this.started && this.autorun) this.scheduleAutorun();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.stop();
+    this.intersectionObserver?.disconnect();
+    this.intersectionObserver = undefined;
+    this.shutdown();
+  }
+
+  /** Starts the machine (what the Run button does). */
+  start(): void {
+    if (this.started) return;
+    this.intersectionObserver?.disconnect();
+    this.intersectionObserver = undefined;
+    this.started = true;
+    this.updateComplete.then(() => this.boot());
+  }
+
+  /** Stops the machine and boots it again from the image. */
+  restart(): void {
+    this.shutdown();
+    this.resetReady();
+    if (!this.started) this.start();
+    else this.updateComplete.then(() => this.boot());
   }
 
   /** Sends text to the guest as if typed. */
@@ -63,23 +151,56 @@ export class LinuxTerminal extends LitElement {
     this.post({ type: 'input', data: text });
   }
 
-  private start(): void {
+  private resetReady(): void {
+    this.readyPromise = new Promise((resolve, reject) => {
+      this.resolveReady = resolve;
+      this.rejectReady = reject;
+    });
+    this.readyPromise.catch(() => {}); // an unobserved failure is reported by the error event
+  }
+
+  private scheduleAutorun(): void {
+    if (this.loading !== 'lazy' || typeof IntersectionObserver === 'undefined') {
+      this.start();
+      return;
+    }
+    this.intersectionObserver = new IntersectionObserver((entries) => {
+      if (entries.some((e) => e.isIntersecting)) this.start();
+    });
+    this.intersectionObserver.observe(this);
+  }
+
+  private scriptText(): string | undefined {
+    if (this.script) return this.script.replace(/;\s*/g, '\n');
+    const child = this.querySelector('script[type="text/x-shell"]');
+    return child?.textContent ? dedent(child.textContent) : undefined;
+  }
+
+  private boot(): void {
+    const screen = this.screen;
+    if (!screen) return;
+    this.status = 'booting';
     const terminal = new Terminal({
-      convertEol: false,
-      theme: { background: '#1e1e1e', foreground: '#d4d4d4' },
+      disableStdin: this.readonly,
+      rows: this.rows ?? 24,
+      screenReaderMode: false,
+      theme: this.theme(),
     });
     const fit = new FitAddon();
     terminal.loadAddon(fit);
-    terminal.open(this.screen);
-    fit.fit();
-    terminal.onData((data) => this.send(data));
+    terminal.open(screen);
+    this.fitColumns(terminal, fit);
+    terminal.onData((data) => {
+      if (!this.readonly) this.send(data);
+    });
     this.terminal = terminal;
+    this.fit = fit;
 
     this.resizeObserver = new ResizeObserver(() => {
-      fit.fit();
-      this.post({ type: 'resize', cols: terminal.cols, rows: terminal.rows });
+      if (this.fitColumns(terminal, fit))
+        this.post({ type: 'resize', cols: terminal.cols, rows: terminal.rows });
     });
-    this.resizeObserver.observe(this.screen);
+    this.resizeObserver.observe(screen);
 
     const worker = new Worker(new URL('../../engine/worker.js', import.meta.url), {
       type: 'module',
@@ -92,21 +213,48 @@ export class LinuxTerminal extends LitElement {
       event.preventDefault();
       this.fail(
         'worker-crashed',
-        `The emulator's worker stopped: ${event.message || 'unknown error'}.`,
+        `The emulator's worker stopped: ${event.message || 'unknown error'}. Reload the page to try again.`,
       );
     });
     this.worker = worker;
     const image = builtInImages[this.image] ?? new URL(this.image, document.baseURI);
+    const files = [...this.querySelectorAll('linux-file')]
+      .filter((f): f is LinuxFile => f instanceof LinuxFile && f.path.startsWith('/'))
+      .map((f) => ({ path: f.path, mode: f.modeBits, content: f.content }));
     this.post({
       type: 'boot',
       image: image.href,
       memoryMiB: this.memory,
       cols: terminal.cols,
       rows: terminal.rows,
+      files,
+      script: this.scriptText(),
     });
   }
 
-  private stop(): void {
+  /** xterm.js draws its own colours: take them from the element's CSS custom properties. */
+  private theme(): { background: string; foreground: string; cursor: string } {
+    const style = getComputedStyle(this);
+    const read = (name: string, fallback: string) =>
+      style.getPropertyValue(name).trim() || fallback;
+    const foreground = read('--linux-terminal-foreground', '#d4d4d4');
+    return {
+      background: read('--linux-terminal-background', '#1e1e1e'),
+      foreground,
+      cursor: foreground,
+    };
+  }
+
+  /** Fits the columns to the element's width; the height follows `rows`. Returns whether it changed. */
+  private fitColumns(terminal: Terminal, fit: FitAddon): boolean {
+    const cols = fit.proposeDimensions()?.cols;
+    const rows = this.rows ?? 24;
+    if (!cols || (cols === terminal.cols && rows === terminal.rows)) return false;
+    terminal.resize(cols, rows);
+    return true;
+  }
+
+  private shutdown(): void {
     cancelAnimationFrame(this.outputFrame);
     this.outputFrame = 0;
     this.pendingOutput = [];
@@ -114,6 +262,8 @@ export class LinuxTerminal extends LitElement {
     this.resizeObserver = undefined;
     this.worker?.terminate();
     this.worker = undefined;
+    this.fit?.dispose();
+    this.fit = undefined;
     this.terminal?.dispose();
     this.terminal = undefined;
   }
@@ -126,22 +276,29 @@ export class LinuxTerminal extends LitElement {
     switch (message.type) {
       case 'output':
         this.queueOutput(message.data);
-        this.emit('linux-terminal-output', { data: message.data });
+        this.emit<LinuxTerminalOutputDetail>('linux-terminal-output', { data: message.data });
         break;
       case 'ready':
+        this.status = 'ready';
+        this.resolveReady();
         this.emit('linux-terminal-ready', {});
+        break;
+      case 'progress':
+        this.emit<LinuxTerminalProgressDetail>('linux-terminal-progress', {
+          phase: message.phase,
+          loaded: message.loaded,
+          total: message.total,
+        });
+        break;
+      case 'exit':
+        this.status = 'exited';
+        this.emit<LinuxTerminalExitDetail>('linux-terminal-exit', { reason: message.reason });
         break;
       case 'error':
         this.fail(message.code, message.message);
         break;
-      case 'progress':
-      case 'exit':
-        break;
     }
   }
-
-  private pendingOutput: string[] = [];
-  private outputFrame = 0;
 
   /** Writes guest output once per animation frame, so a guest printing megabytes cannot flood the page. */
   private queueOutput(data: string): void {
@@ -154,12 +311,24 @@ export class LinuxTerminal extends LitElement {
     });
   }
 
-  private fail(code: string, message: string): void {
+  private fail(code: EngineErrorCode, message: string): void {
+    this.status = 'error';
     this.terminal?.write(`\r\n\x1b[31m${message}\x1b[0m\r\n`);
-    this.emit('linux-terminal-error', { code, message });
+    this.rejectReady(Object.assign(new Error(message), { code }));
+    this.emit<LinuxTerminalErrorDetail>('linux-terminal-error', { code, message });
   }
 
   private emit<T>(name: string, detail: T): void {
     this.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: true }));
+  }
+}
+
+declare global {
+  interface GlobalEventHandlersEventMap {
+    'linux-terminal-progress': CustomEvent<LinuxTerminalProgressDetail>;
+    'linux-terminal-ready': CustomEvent<Record<string, never>>;
+    'linux-terminal-output': CustomEvent<LinuxTerminalOutputDetail>;
+    'linux-terminal-exit': CustomEvent<LinuxTerminalExitDetail>;
+    'linux-terminal-error': CustomEvent<LinuxTerminalErrorDetail>;
   }
 }

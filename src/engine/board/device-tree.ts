@@ -138,10 +138,8 @@ export function buildDeviceTree(config: DeviceTreeConfig): Uint8Array {
           ...virtio,
         ],
       },
-      {
-        name: 'poweroff',
-        props: { compatible: 'syscon-poweroff', regmap: [SYSCON], offset: [0], value: [0x5555] },
-      },
+      // No syscon-poweroff node: the kernel powers off through SBI SRST, and with both it logs
+      // that the power-off hook was already claimed. The device still answers 0x5555.
       {
         name: 'reboot',
         props: { compatible: 'syscon-reboot', regmap: [SYSCON], offset: [0], value: [0x7777] },

@@ -1,0 +1,33 @@
+import { LitElement, css } from 'lit';
+import { property } from 'lit/decorators.js';
+import { dedent } from '../dedent.js';
+
+/**
+ * A file for the guest of the enclosing `<linux-terminal>`: its text content is placed at `path`
+ * before the guest's shell starts. Never shown in the page.
+ *
+ * @summary A file placed in the guest of the enclosing terminal.
+ */
+export class LinuxFile extends LitElement {
+  static override styles = css`
+    :host {
+      display: none !important;
+    }
+  `;
+
+  /** Absolute path in the guest, e.g. /root/hello.py. */
+  @property() path = '';
+
+  /** Octal permission bits, e.g. 0644 or 0755. */
+  @property() mode = '0644';
+
+  /** The file's content: the element's text, with the indentation of its first line removed. */
+  get content(): string {
+    return dedent(this.textContent ?? '');
+  }
+
+  /** The mode as a number; 0644 when it is not octal. */
+  get modeBits(): number {
+    return /^[0-7]{3,4}$/.test(this.mode) ? parseInt(this.mode, 8) : 0o644;
+  }
+}
