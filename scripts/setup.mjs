@@ -16,6 +16,8 @@ const testPackages = [
     pkg: 'binutils-riscv64-linux-gnu',
     why: 'ISA test programs',
   },
+  { command: 'dtc', pkg: 'device-tree-compiler', why: 'device tree checks' },
+  { command: 'cpio', pkg: 'cpio', why: 'initramfs checks' },
 ];
 
 function onPath(command) {
