@@ -25,12 +25,15 @@ export type HostMessage =
       script?: string;
     }
   | { type: 'input'; data: string }
-  | { type: 'resize'; cols: number; rows: number };
+  | { type: 'resize'; cols: number; rows: number }
+  /** Runs a command through the command channel, apart from the interactive shell. */
+  | { type: 'exec'; id: number; command: string };
 
 /** Messages the Worker sends to the main thread. */
 export type EngineMessage =
   | { type: 'progress'; phase: 'download' | 'boot'; loaded: number; total: number }
   | { type: 'output'; data: string }
   | { type: 'ready' }
+  | { type: 'exec-result'; id: number; exitCode: number; output: string }
   | { type: 'exit'; reason: 'poweroff' | 'reboot' }
   | { type: 'error'; code: EngineErrorCode; message: string };

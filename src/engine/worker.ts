@@ -2,6 +2,7 @@
 // The engine's Worker entry: fetches and verifies the image, boots the virt board and runs it,
 // relaying console output out and keystrokes in. The main thread never runs the emulator.
 import { MachineError, VirtMachine } from './board/virt-machine.js';
+import { CommandChannel } from './command-channel.js';
 import { writeCpio } from './cpio.js';
 import { fetchImage } from './image-fetch.js';
 import { ImageError } from './image-manifest.js';
@@ -13,6 +14,7 @@ const scope = self as unknown as DedicatedWorkerGlobalScope;
 const PROMPT = /# (\x1b\[[0-9;?]*[A-Za-z])*$/;
 const encoder = new TextEncoder();
 let machine: VirtMachine | undefined;
+const commands = new CommandChannel((data) => machine?.sendCommand(data));
 
 function post(message: EngineMessage): void {
   scope.postMessage(message);
@@ -38,6 +40,7 @@ async function boot(message: Extract<HostMessage, { type: 'boot' }>): Promise<vo
     // A serial console cannot report its size: the image's /init reads it from here.
     // Readers want the prompt, not the kernel's boot log: `quiet` keeps warnings and panics only.
     cmdline: `${image.cmdline} quiet LINES=${message.rows} COLUMNS=${message.cols}`,
+    onCommandOutput: (bytes) => commands.receive(bytes),
     onOutput: (bytes) => {
       const data = decoder.decode(bytes, { stream: true });
       post({ type: 'output', data });
@@ -102,6 +105,13 @@ scope.addEventListener('message', (event: MessageEvent<HostMessage>) => {
       break;
     case 'resize':
       machine?.resize(message.cols, message.rows);
+      break;
+    case 'exec':
+      commands
+        .run(message.command)
+        .then(({ exitCode, output }) =>
+          post({ type: 'exec-result', id: message.id, exitCode, output }),
+        );
       break;
   }
 });

@@ -70,6 +70,20 @@ describe('<linux-terminal>', () => {
     el.remove();
   });
 
+  it('exec() returns output and exit status through the command channel, off the screen', async () => {
+    const el = document.createElement('linux-terminal');
+    el.autorun = true;
+    const screen = record(el);
+    document.body.append(el);
+    const ok = await el.exec('echo out; echo err >&2; uname -m');
+    expect(ok).to.deep.equal({ exitCode: 0, output: 'out\nerr\nriscv64\n' });
+    const failing = await el.exec('ls /nonexistent; exit 3');
+    expect(failing.exitCode).to.equal(3);
+    expect(failing.output).to.contain('No such file or directory');
+    expect(screen.text()).not.to.contain('riscv64'); // the interactive screen is untouched
+    el.remove();
+  });
+
   it('types its script after boot and places <linux-file> files first', async () => {
     // Built from a string: the file's lines and indentation are what is tested, and a formatter
     // would reflow them inside an html`` template.

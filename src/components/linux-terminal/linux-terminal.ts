@@ -89,6 +89,11 @@ export class LinuxTerminal extends LitElement {
   private intersectionObserver?: IntersectionObserver;
   private pendingOutput: string[] = [];
   private outputFrame = 0;
+  private readonly execs = new Map<
+    number,
+    { resolve: (r: { exitCode: number; output: string }) => void; reject: (e: Error) => void }
+  >();
+  private nextExec = 1;
   private readyPromise!: Promise<void>;
   private resolveReady!: () => void;
   private rejectReady!: (error: Error) => void;
@@ -144,6 +149,48 @@ export class LinuxTerminal extends LitElement {
     this.resetReady();
     if (!this.started) this.start();
     else this.updateComplete.then(() => this.boot());
+  }
+
+  /**
+   * Runs `command` in the guest through its command channel (not the interactive shell, whose
+   * screen it leaves alone) and resolves to its exit status and output (stdout and stderr).
+   * Waits for the machine to be ready; rejects after `timeout` milliseconds (default 60 s).
+   */
+  async exec(
+    command: string,
+    options: { timeout?: number } = {},
+  ): Promise<{ exitCode: number; output: string }> {
+    const timeout = options.timeout ?? 60_000;
+    const deadline = performance.now() + timeout;
+    const timedOut = () =>
+      Object.assign(new Error(`exec: no answer from the guest within ${timeout} ms`), {
+        code: 'timeout',
+      });
+    await Promise.race([
+      this.ready,
+      new Promise((_, reject) => setTimeout(() => reject(timedOut()), timeout)),
+    ]);
+    const id = this.nextExec++;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(
+        () => {
+          this.execs.delete(id);
+          reject(timedOut());
+        },
+        Math.max(0, deadline - performance.now()),
+      );
+      this.execs.set(id, {
+        resolve: (result) => {
+          clearTimeout(timer);
+          resolve(result);
+        },
+        reject: (error) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      });
+      this.post({ type: 'exec', id, command });
+    });
   }
 
   /** Sends text to the guest as if typed. */
@@ -255,6 +302,9 @@ export class LinuxTerminal extends LitElement {
   }
 
   private shutdown(): void {
+    for (const { reject } of this.execs.values())
+      reject(Object.assign(new Error('exec: the machine was stopped'), { code: 'stopped' }));
+    this.execs.clear();
     cancelAnimationFrame(this.outputFrame);
     this.outputFrame = 0;
     this.pendingOutput = [];
@@ -278,6 +328,12 @@ export class LinuxTerminal extends LitElement {
         this.queueOutput(message.data);
         this.emit<LinuxTerminalOutputDetail>('linux-terminal-output', { data: message.data });
         break;
+      case 'exec-result': {
+        const pending = this.execs.get(message.id);
+        this.execs.delete(message.id);
+        pending?.resolve({ exitCode: message.exitCode, output: message.output });
+        break;
+      }
       case 'ready':
         this.status = 'ready';
         this.resolveReady();

@@ -38,6 +38,8 @@ export interface MachineOptions {
   disks?: BlockBackend[];
   /** Console output (UART, virtio console and SBI console alike). */
   onOutput: (data: Uint8Array) => void;
+  /** Output of the command channel (hvc1, where the image's agent answers exec requests). */
+  onCommandOutput?: (data: Uint8Array) => void;
   /** A disk backend failed; the guest has seen an I/O error. */
   onDiskError?: (error: unknown) => void;
   clock?: () => number;
@@ -64,6 +66,8 @@ export class VirtMachine {
   readonly hart: Hart;
   readonly uart: Uart16550;
   readonly console: VirtioConsole;
+  /** The second virtio console (hvc1): the command channel, apart from the interactive shell. */
+  readonly commandChannel: VirtioConsole;
   private readonly clint: Clint;
   private readonly plic: Plic;
   private readonly sbi: Sbi;
@@ -94,6 +98,7 @@ export class VirtMachine {
     this.clint = new Clint(hart.now, () => this.setLine(IRQ_MSI, this.clint.msip !== 0));
     this.uart = new Uart16550((byte) => this.emit(byte), irq(map.UART_IRQ));
     this.console = new VirtioConsole((data) => data.forEach((b) => this.emit(b)));
+    this.commandChannel = new VirtioConsole((data) => options.onCommandOutput?.(data));
     this.useHvc = /(^|\s)console=hvc0(\s|$)/.test(
       options.cmdline
         .split(/\s+/)
@@ -104,8 +109,10 @@ export class VirtMachine {
     this.bus.map(map.CLINT_BASE, map.CLINT_SIZE, 'clint', this.clint);
     this.bus.map(map.PLIC_BASE, map.PLIC_SIZE, 'plic', this.plic);
     this.bus.map(map.UART_BASE, 0x100, 'uart', this.uart);
+    // Slot order fixes guest names: hvc0 is the console, hvc1 the command channel.
     const virtioTypes = [
       this.console,
+      this.commandChannel,
       new VirtioEntropy(),
       ...(options.disks ?? []).map((disk) => new VirtioBlock(disk, options.onDiskError)),
     ];
@@ -196,6 +203,12 @@ export class VirtMachine {
   sendInput(data: Uint8Array): void {
     if (this.useHvc) this.console.receive(data);
     else this.uart.receive(data);
+    this.wake?.();
+  }
+
+  /** Bytes for the command channel (hvc1). */
+  sendCommand(data: Uint8Array): void {
+    this.commandChannel.receive(data);
     this.wake?.();
   }
 
