@@ -152,6 +152,34 @@ describe('<linux-terminal>', () => {
     }
   });
 
+  it('passes axe as a poster and as a running terminal', async () => {
+    const poster = await fixture<LinuxTerminal>(
+      html`<linux-terminal label="Example shell"></linux-terminal>`,
+    );
+    await expect(poster).to.be.accessible();
+    poster.remove();
+    const el = await fixture<LinuxTerminal>(
+      html`<linux-terminal autorun screen-reader></linux-terminal>`,
+    );
+    await el.ready;
+    await expect(el).to.be.accessible();
+    el.remove();
+  });
+
+  it('Escape then Tab moves focus out of the terminal', async () => {
+    const el = await fixture<LinuxTerminal>(html`<linux-terminal autorun></linux-terminal>`);
+    await el.ready;
+    const textarea = el.shadowRoot!.querySelector('textarea')!;
+    textarea.focus();
+    expect(el.shadowRoot!.activeElement).to.equal(textarea);
+    textarea.dispatchEvent(
+      new KeyboardEvent('keydown', { key: 'Escape', keyCode: 27, bubbles: true }),
+    );
+    textarea.dispatchEvent(new KeyboardEvent('keydown', { key: 'Tab', keyCode: 9, bubbles: true }));
+    expect(el.shadowRoot!.activeElement).not.to.equal(textarea);
+    el.remove();
+  });
+
   it('is registered once even if defined twice', async () => {
     await import('../../src/components/linux-terminal/define.js');
     expect(customElements.get('linux-terminal')).to.exist;

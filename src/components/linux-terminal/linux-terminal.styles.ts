@@ -5,7 +5,7 @@ export const terminalStyles = css`
     display: block;
     --linux-terminal-background: #1e1e1e;
     --linux-terminal-foreground: #d4d4d4;
-    --linux-terminal-accent: #3b82f6;
+    --linux-terminal-accent: #2563eb;
     --linux-terminal-border-radius: 6px;
     --linux-terminal-padding: 8px;
     font-family: ui-monospace, 'DejaVu Sans Mono', Menlo, Consolas, monospace;
@@ -58,5 +58,16 @@ export const terminalStyles = css`
 
   .image {
     opacity: 0.7;
+  }
+
+  /* Visible to screen readers (aria-describedby), not drawn. */
+  .hint {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    overflow: hidden;
+    clip-path: inset(50%);
+    margin: 0;
+    white-space: nowrap;
   }
 `;

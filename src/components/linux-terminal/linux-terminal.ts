@@ -48,7 +48,7 @@ type Status = 'idle' | 'booting' | 'ready' | 'exited' | 'error';
  *
  * @cssproperty --linux-terminal-background=#1e1e1e - Background of the frame and the screen.
  * @cssproperty --linux-terminal-foreground=#d4d4d4 - Default text colour.
- * @cssproperty --linux-terminal-accent=#3b82f6 - The Run button and the focus ring.
+ * @cssproperty --linux-terminal-accent=#2563eb - The Run button and the focus ring.
  * @cssproperty --linux-terminal-border-radius=6px - Corner radius of the frame.
  * @cssproperty --linux-terminal-padding=8px - Space between the frame and the screen.
  */
@@ -72,6 +72,12 @@ export class LinuxTerminal extends LitElement {
 
   /** No keyboard input: for output-only snippets. */
   @property({ type: Boolean, reflect: true }) readonly = false;
+
+  /** Turn on xterm.js's screen-reader mode (an accessible live region of the output). */
+  @property({ type: Boolean, attribute: 'screen-reader' }) screenReader = false;
+
+  /** The accessible name of the terminal; defaults to "Linux terminal". */
+  @property() label?: string;
 
   /** Terminal height in rows (24 when unset). */
   @property({ type: Number }) rows?: number;
@@ -109,12 +115,21 @@ export class LinuxTerminal extends LitElement {
   }
 
   override render() {
-    return html`<div class="base" part="base">
+    const label = this.label ?? 'Linux terminal';
+    return html`<div class="base" part="base" role="group" aria-label=${label}>
       ${
         this.started
-          ? html`<div class="screen" part="screen"></div>`
+          ? html`<div class="screen" part="screen"></div>
+              <p class="hint" id="hint">Escape, then Tab, moves focus out of the terminal.</p>`
           : html`<div class="poster" part="poster">
-              <button class="run" part="run-button" @click=${() => this.start()}>Run</button>
+              <button
+                class="run"
+                part="run-button"
+                aria-label="Run ${label}"
+                @click=${() => this.start()}
+              >
+                Run
+              </button>
               <span class="image">${this.image}</span>
             </div>`
       }
@@ -230,7 +245,7 @@ export class LinuxTerminal extends LitElement {
     const terminal = new Terminal({
       disableStdin: this.readonly,
       rows: this.rows ?? 24,
-      screenReaderMode: false,
+      screenReaderMode: this.screenReader,
       theme: this.theme(),
     });
     const fit = new FitAddon();
@@ -239,6 +254,20 @@ export class LinuxTerminal extends LitElement {
     this.fitColumns(terminal, fit);
     terminal.onData((data) => {
       if (!this.readonly) this.send(data);
+    });
+    terminal.textarea?.setAttribute('aria-label', `${this.label ?? 'Linux terminal'} input`);
+    terminal.textarea?.setAttribute('aria-describedby', 'hint');
+    // No keyboard trap: Escape then Tab leaves the terminal (a lone Escape still reaches the guest).
+    let escaped = false;
+    terminal.attachCustomKeyEventHandler((event) => {
+      if (event.type !== 'keydown') return true;
+      if (escaped && event.key === 'Tab') {
+        escaped = false;
+        terminal.blur();
+        return false; // the browser moves focus on
+      }
+      escaped = event.key === 'Escape';
+      return true;
     });
     this.terminal = terminal;
     this.fit = fit;
