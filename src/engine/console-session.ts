@@ -109,7 +109,8 @@ export class ConsoleSession {
     let streamed = 0;
     const result = await this.until(
       (text) => {
-        const at = text.indexOf(marker);
+        // Search only what arrived since the last look (plus room for a marker cut in two).
+        const at = text.indexOf(marker, Math.max(0, streamed - marker.length));
         const visible =
           at >= 0
             ? text.slice(0, at)

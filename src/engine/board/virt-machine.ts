@@ -75,7 +75,8 @@ export class VirtMachine {
   private lines = 0;
   private exit: MachineExit | undefined;
   private wake: (() => void) | undefined;
-  private output: number[] = [];
+  private output = new Uint8Array(64 * 1024);
+  private outputLength = 0;
   private recentText = '';
   private readonly decoder = new TextDecoder();
   private panicAt = -1;
@@ -97,7 +98,7 @@ export class VirtMachine {
     );
     this.clint = new Clint(hart.now, () => this.setLine(IRQ_MSI, this.clint.msip !== 0));
     this.uart = new Uart16550((byte) => this.emit(byte), irq(map.UART_IRQ));
-    this.console = new VirtioConsole((data) => data.forEach((b) => this.emit(b)));
+    this.console = new VirtioConsole((data) => this.emitBytes(data));
     this.commandChannel = new VirtioConsole((data) => options.onCommandOutput?.(data));
     this.useHvc = /(^|\s)console=hvc0(\s|$)/.test(
       options.cmdline
@@ -127,7 +128,7 @@ export class VirtMachine {
       );
     });
     this.sbi = new Sbi(hart, {
-      write: (data) => data.forEach((b) => this.emit(b)),
+      write: (data) => this.emitBytes(data),
       readByte: () => -1,
       reset: (type) => this.power(type === 0 ? { kind: 'poweroff' } : { kind: 'reboot' }),
     });
@@ -236,13 +237,26 @@ export class VirtMachine {
   }
 
   private emit(byte: number): void {
-    this.output.push(byte);
+    if (this.outputLength === this.output.length) this.growOutput(1);
+    this.output[this.outputLength++] = byte;
+  }
+
+  private emitBytes(data: Uint8Array): void {
+    if (this.outputLength + data.length > this.output.length) this.growOutput(data.length);
+    this.output.set(data, this.outputLength);
+    this.outputLength += data.length;
+  }
+
+  private growOutput(more: number): void {
+    const next = new Uint8Array(Math.max(this.output.length * 2, this.outputLength + more));
+    next.set(this.output.subarray(0, this.outputLength));
+    this.output = next;
   }
 
   private flushOutput(): void {
-    if (this.output.length === 0) return;
-    const data = Uint8Array.from(this.output);
-    this.output = [];
+    if (this.outputLength === 0) return;
+    const data = this.output.slice(0, this.outputLength);
+    this.outputLength = 0;
     // Watch for a kernel panic: the kernel would spin forever after printing it. (Before handing
     // the bytes on: the receiver may take ownership of their buffer.)
     this.recentText = (this.recentText + this.decoder.decode(data, { stream: true })).slice(-4096);

@@ -1,0 +1,106 @@
+// `npm run bench:page`: the element in headless Chromium (Debian's), on the built bundle served
+// like any static site. Prints: time from the element connected to the shell prompt; the
+// main thread's longest tasks while the guest prints about 10 MB; the bundle sizes it loaded.
+// A benchmark: it prints figures and asserts nothing.
+import { startDevServer } from '@web/dev-server';
+import puppeteer from 'puppeteer-core';
+
+const runs = Number(process.env.BENCH_RUNS ?? 3);
+const server = await startDevServer({
+  config: { rootDir: '.', port: 0, hostname: '127.0.0.1', nodeResolve: false },
+  readCliArgs: false,
+  readFileConfig: false,
+  logStartMessage: false,
+});
+const port = (server.server!.address() as { port: number }).port;
+const browser = await puppeteer.launch({
+  executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
+  headless: true,
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+  ],
+});
+
+const page = await browser.newPage();
+await page.setViewport({ width: 1000, height: 700 });
+await page.goto(`http://127.0.0.1:${port}/demo/bench.html`, { waitUntil: 'load' });
+
+const boots: number[] = [];
+for (let i = 0; i < runs; i++) {
+  boots.push(
+    await page.evaluate(async () => {
+      const el = document.createElement('linux-terminal') as HTMLElement & {
+        autorun: boolean;
+        ready: Promise<void>;
+      };
+      el.autorun = true;
+      const started = performance.now();
+      document.body.append(el);
+      await el.ready;
+      const ms = performance.now() - started;
+      el.remove();
+      return ms;
+    }),
+  );
+}
+boots.sort((a, b) => a - b);
+console.log(
+  `connected → prompt: median ${boots[Math.floor(runs / 2)].toFixed(0)} ms (runs: ${boots.map((b) => b.toFixed(0)).join(', ')} ms)`,
+);
+
+const flood = await page.evaluate(async () => {
+  const longTasks: number[] = [];
+  const observer = new PerformanceObserver((list) =>
+    list.getEntries().forEach((e) => longTasks.push(e.duration)),
+  );
+  observer.observe({ type: 'longtask', buffered: false });
+  const el = document.createElement('linux-terminal') as HTMLElement & {
+    autorun: boolean;
+    ready: Promise<void>;
+    send(t: string): void;
+  };
+  el.autorun = true;
+  document.body.append(el);
+  await el.ready;
+  let printed = 0;
+  el.addEventListener(
+    'linux-terminal-output',
+    (e) => (printed += (e as CustomEvent<{ data: string }>).detail.data.length),
+  );
+  const started = performance.now();
+  el.send("head -c 7600000 /dev/zero | base64; echo '__done__'\r");
+  await new Promise<void>((resolve) => {
+    el.addEventListener('linux-terminal-output', (e) => {
+      if ((e as CustomEvent<{ data: string }>).detail.data.includes('__done__\r')) resolve();
+    });
+  });
+  const seconds = (performance.now() - started) / 1000;
+  await new Promise((r) => setTimeout(r, 500));
+  observer.disconnect();
+  el.remove();
+  return { printed, seconds, longTasks };
+});
+const worst = Math.max(0, ...flood.longTasks);
+console.log(
+  `printing ${(flood.printed / 1e6).toFixed(1)} MB: ${flood.seconds.toFixed(1)} s; main-thread long tasks: ${flood.longTasks.length}, longest ${worst.toFixed(0)} ms`,
+);
+
+const transferred = await page.evaluate(() =>
+  performance
+    .getEntriesByType('resource')
+    .map((e) => e as PerformanceResourceTiming)
+    .filter((e) => /\/dist\//.test(e.name))
+    .map(
+      (e) => `${e.name.replace(/^.*\/dist\//, '')} ${(e.encodedBodySize / 1024).toFixed(1)} KiB`,
+    ),
+);
+console.log(
+  `loaded from dist/ (as served, uncompressed here): ${[...new Set(transferred)].join('; ')}`,
+);
+await browser.close();
+await server.stop();
