@@ -84,6 +84,19 @@ describe('<linux-terminal>', () => {
     el.remove();
   });
 
+  it("the guest's window size is the element's", async () => {
+    const el = await fixture<LinuxTerminal>(
+      html`<linux-terminal autorun rows="20" style="width: 700px"></linux-terminal>`,
+    );
+    await el.ready;
+    const output = record(el);
+    el.send('stty size\r');
+    await until(() => /\r\n20 \d+\r\n/.test(output.text()), 10_000, 'stty size');
+    const cols = Number(/\r\n20 (\d+)\r\n/.exec(output.text())![1]);
+    expect(cols).to.be.within(60, 90);
+    el.remove();
+  });
+
   it('types its script after boot and places <linux-file> files first', async () => {
     // Built from a string: the file's lines and indentation are what is tested, and a formatter
     // would reflow them inside an html`` template.

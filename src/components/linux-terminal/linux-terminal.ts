@@ -136,6 +136,17 @@ export class LinuxTerminal extends LitElement {
     </div>`;
   }
 
+  override updated(changed: Map<string, unknown>): void {
+    if (
+      changed.has('rows') &&
+      this.terminal &&
+      this.fit &&
+      this.fitColumns(this.terminal, this.fit)
+    ) {
+      this.post({ type: 'resize', cols: this.terminal.cols, rows: this.terminal.rows });
+    }
+  }
+
   override connectedCallback(): void {
     super.connectedCallback();
     if (this.hasUpdated && this.started && !this.worker) this.boot();
