@@ -193,6 +193,18 @@ describe('<linux-terminal>', () => {
     el.remove();
   });
 
+  it('renderer="webgl" works, falling back to the DOM renderer where WebGL is missing', async () => {
+    const el = await fixture<LinuxTerminal>(
+      html`<linux-terminal autorun renderer="webgl"></linux-terminal>`,
+    );
+    const output = record(el);
+    await el.ready;
+    el.send('echo webgl-$((1 + 1))\r');
+    await until(() => output.text().includes('webgl-2'), 10_000, 'output');
+    expect(el.shadowRoot!.querySelector('.xterm')).to.exist;
+    el.remove();
+  });
+
   it('is registered once even if defined twice', async () => {
     await import('../../src/components/linux-terminal/define.js');
     expect(customElements.get('linux-terminal')).to.exist;

@@ -73,6 +73,12 @@ export class LinuxTerminal extends LitElement {
   /** No keyboard input: for output-only snippets. */
   @property({ type: Boolean, reflect: true }) readonly = false;
 
+  /**
+   * `webgl`: draw with xterm.js's WebGL renderer, loaded only when asked for; the DOM renderer
+   * stays when WebGL is unavailable or its context is lost.
+   */
+  @property() renderer: 'dom' | 'webgl' = 'dom';
+
   /** Turn on xterm.js's screen-reader mode (an accessible live region of the output). */
   @property({ type: Boolean, attribute: 'screen-reader' }) screenReader = false;
 
@@ -263,6 +269,7 @@ export class LinuxTerminal extends LitElement {
     terminal.loadAddon(fit);
     terminal.open(screen);
     this.fitColumns(terminal, fit);
+    if (this.renderer === 'webgl') void this.useWebgl(terminal, fit);
     terminal.onData((data) => {
       if (!this.readonly) this.send(data);
     });
@@ -317,6 +324,22 @@ export class LinuxTerminal extends LitElement {
       files,
       script: this.scriptText(),
     });
+  }
+
+  /** Switches to the WebGL renderer if it can run here; falls back to the DOM on any failure. */
+  private async useWebgl(terminal: Terminal, fit: FitAddon): Promise<void> {
+    try {
+      const { WebglAddon } = await import('@xterm/addon-webgl');
+      if (terminal !== this.terminal) return; // stopped meanwhile
+      const webgl = new WebglAddon();
+      webgl.onContextLoss(() => {
+        webgl.dispose();
+        this.fitColumns(terminal, fit);
+      });
+      terminal.loadAddon(webgl);
+    } catch {
+      // No WebGL here (or the chunk failed to load): the DOM renderer carries on.
+    }
   }
 
   /** xterm.js draws its own colours: take them from the element's CSS custom properties. */
