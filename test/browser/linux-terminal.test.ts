@@ -147,6 +147,57 @@ describe('<linux-terminal>', () => {
     el.remove();
   });
 
+  it('reports a manifest that is not JSON as a bad image', async () => {
+    const url = URL.createObjectURL(new Blob(['this is not json'], { type: 'application/json' }));
+    const el = document.createElement('linux-terminal');
+    el.image = url;
+    el.autorun = true;
+    const failed = oneEvent(el, 'linux-terminal-error');
+    document.body.append(el);
+    const { detail } = await failed;
+    expect(detail.code).to.equal('bad-image');
+    expect(detail.message).to.contain('not a valid image manifest');
+    // The same message is shown in the terminal itself.
+    const screen = () => el.shadowRoot!.querySelector('.xterm-rows')?.textContent ?? '';
+    await until(
+      () => screen().includes('not a valid image manifest'),
+      5000,
+      'the message on screen',
+    );
+    el.remove();
+  });
+
+  it('reports a kernel panic with its message', async () => {
+    // The real image, with a command line whose init does not exist.
+    const real = new URL('../../src/images/busybox/dist/manifest.json', import.meta.url);
+    const manifest = await (await fetch(real)).json();
+    manifest.cmdline = 'console=ttyS0 rdinit=/does/not/exist';
+    for (const file of [manifest.kernel, manifest.initrd])
+      file.path = new URL(file.path, real).href;
+    const el = document.createElement('linux-terminal');
+    el.image = URL.createObjectURL(
+      new Blob([JSON.stringify(manifest)], { type: 'application/json' }),
+    );
+    el.autorun = true;
+    const failed = oneEvent(el, 'linux-terminal-error');
+    document.body.append(el);
+    const { detail } = await failed;
+    expect(detail.code).to.equal('kernel-panic');
+    expect(detail.message).to.contain('Kernel panic - not syncing');
+    el.remove();
+  });
+
+  it('restart() boots a fresh machine', async () => {
+    const el = await fixture<LinuxTerminal>(html`<linux-terminal autorun></linux-terminal>`);
+    await el.ready;
+    await el.exec('echo before > /tmp/state');
+    el.restart();
+    await el.ready;
+    const after = await el.exec('cat /tmp/state 2>&1; true');
+    expect(after.output).to.contain('No such file');
+    el.remove();
+  });
+
   it('adding and removing 20 terminals leaves no Worker running', async () => {
     const workers = countWorkers();
     try {
