@@ -14,6 +14,7 @@ const scope = self as unknown as DedicatedWorkerGlobalScope;
 const PROMPT = /# (\x1b\[[0-9;?]*[A-Za-z])*$/;
 const encoder = new TextEncoder();
 let machine: VirtMachine | undefined;
+let size = { cols: 80, rows: 24 };
 const commands = new CommandChannel((data) => machine?.sendCommand(data));
 
 function post(message: EngineMessage): void {
@@ -32,14 +33,18 @@ async function boot(message: Extract<HostMessage, { type: 'boot' }>): Promise<vo
   const decoder = new TextDecoder();
   let tail = '';
   let ready = false;
+  size = { cols: message.cols, rows: message.rows };
   const script = (message.script ?? '').split('\n').filter((line) => line.trim() !== '');
   machine = await VirtMachine.create({
     kernel: image.kernel,
     initrd: withFiles(image.initrd, message.files ?? []),
     memoryMiB: message.memoryMiB ?? image.memoryMiB,
     // A serial console cannot report its size: the image's /init reads it from here.
-    // Readers want the prompt, not the kernel's boot log: `quiet` keeps warnings and panics only.
-    cmdline: `${image.cmdline} quiet LINES=${message.rows} COLUMNS=${message.cols}`,
+    // The shell goes on hvc0, the virtio console, whose size follows the terminal's (the UART
+    // stays the kernel's first console, for anything printed before hvc0 exists). Readers want
+    // the prompt, not the boot log: `quiet` keeps warnings and panics only.
+    cmdline:
+      `${image.cmdline.replace(/(^|\s)console=\S+/g, '')} console=ttyS0 console=hvc0 quiet`.trim(),
     onCommandOutput: (bytes) => commands.receive(bytes),
     onOutput: (bytes) => {
       const data = decoder.decode(bytes, { stream: true });
@@ -50,6 +55,8 @@ async function boot(message: Extract<HostMessage, { type: 'boot' }>): Promise<vo
       tail = '';
       if (!ready) {
         ready = true;
+        // The console takes its size from a configuration change, once the guest listens.
+        machine?.resize(size.cols, size.rows);
         post({ type: 'ready' });
       }
       // The next line of the script, as if typed at this prompt.
@@ -104,6 +111,7 @@ scope.addEventListener('message', (event: MessageEvent<HostMessage>) => {
       machine?.sendInput(encoder.encode(message.data));
       break;
     case 'resize':
+      size = { cols: message.cols, rows: message.rows };
       machine?.resize(message.cols, message.rows);
       break;
     case 'exec':

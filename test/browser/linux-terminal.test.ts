@@ -84,16 +84,25 @@ describe('<linux-terminal>', () => {
     el.remove();
   });
 
-  it("the guest's window size is the element's", async () => {
+  it("the guest's window size follows the element's", async () => {
     const el = await fixture<LinuxTerminal>(
       html`<linux-terminal autorun rows="20" style="width: 700px"></linux-terminal>`,
     );
     await el.ready;
-    const output = record(el);
-    el.send('stty size\r');
-    await until(() => /\r\n20 \d+\r\n/.test(output.text()), 10_000, 'stty size');
-    const cols = Number(/\r\n20 (\d+)\r\n/.exec(output.text())![1]);
-    expect(cols).to.be.within(60, 90);
+    const size = async () =>
+      (await el.exec('stty size < /dev/hvc0')).output.trim().split(' ').map(Number);
+    const first = await size();
+    expect(first[0]).to.equal(20);
+    expect(first[1]).to.be.within(60, 90);
+    el.rows = 30;
+    el.style.width = '500px';
+    let second = first;
+    for (let i = 0; i < 20 && second[0] !== 30; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      second = await size();
+    }
+    expect(second[0]).to.equal(30);
+    expect(second[1]).to.be.lessThan(first[1]);
     el.remove();
   });
 

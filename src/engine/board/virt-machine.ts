@@ -97,7 +97,12 @@ export class VirtMachine {
       this.setLine(context === 0 ? IRQ_MEI : IRQ_SEI, level),
     );
     this.clint = new Clint(hart.now, () => this.setLine(IRQ_MSI, this.clint.msip !== 0));
-    this.uart = new Uart16550((byte) => this.emit(byte), irq(map.UART_IRQ));
+    // With console=hvc0 the UART only carries what the kernel prints before the virtio console
+    // exists: it is watched for panics but not shown twice.
+    this.uart = new Uart16550(
+      (byte) => (this.useHvc ? this.watchOnly(byte) : this.emit(byte)),
+      irq(map.UART_IRQ),
+    );
     this.console = new VirtioConsole((data) => this.emitBytes(data));
     this.commandChannel = new VirtioConsole((data) => options.onCommandOutput?.(data));
     this.useHvc = /(^|\s)console=hvc0(\s|$)/.test(
@@ -239,6 +244,11 @@ export class VirtMachine {
   private emit(byte: number): void {
     if (this.outputLength === this.output.length) this.growOutput(1);
     this.output[this.outputLength++] = byte;
+  }
+
+  private watchOnly(byte: number): void {
+    this.recentText = (this.recentText + String.fromCharCode(byte)).slice(-4096);
+    if (this.panicAt < 0 && this.recentText.endsWith(PANIC)) this.panicAt = performance.now();
   }
 
   private emitBytes(data: Uint8Array): void {
