@@ -14,6 +14,9 @@ const scope = self as unknown as DedicatedWorkerGlobalScope;
 const PROMPT = /# (\x1b\[[0-9;?]*[A-Za-z])*$/;
 const encoder = new TextEncoder();
 let machine: VirtMachine | undefined;
+let machineCreated!: () => void;
+/** Resolves once the machine exists, so early exec requests wait for it instead of being lost. */
+const machineExists = new Promise<void>((resolve) => (machineCreated = resolve));
 let size = { cols: 80, rows: 24 };
 const commands = new CommandChannel((data) => machine?.sendCommand(data));
 
@@ -64,6 +67,7 @@ async function boot(message: Extract<HostMessage, { type: 'boot' }>): Promise<vo
       if (line !== undefined) machine?.sendInput(encoder.encode(`${line}\r`));
     },
   });
+  machineCreated();
   const exit = await machine.run();
   if (exit.reason === 'panic')
     fail('kernel-panic', `The Linux kernel stopped with an error: ${exit.message}`);
@@ -115,8 +119,8 @@ scope.addEventListener('message', (event: MessageEvent<HostMessage>) => {
       machine?.resize(message.cols, message.rows);
       break;
     case 'exec':
-      commands
-        .run(message.command)
+      machineExists
+        .then(() => commands.run(message.command))
         .then(({ exitCode, output }) =>
           post({ type: 'exec-result', id: message.id, exitCode, output }),
         );

@@ -300,11 +300,13 @@ export class LinuxTerminal extends LitElement {
       type: 'module',
       name: 'linux-terminal',
     });
-    worker.addEventListener('message', (event: MessageEvent<EngineMessage>) =>
-      this.onEngineMessage(event.data),
-    );
+    // Messages a replaced Worker sent before it was terminated may still be queued: ignore them.
+    worker.addEventListener('message', (event: MessageEvent<EngineMessage>) => {
+      if (worker === this.worker) this.onEngineMessage(event.data);
+    });
     worker.addEventListener('error', (event) => {
       event.preventDefault();
+      if (worker !== this.worker) return;
       this.fail(
         'worker-crashed',
         `The emulator's worker stopped: ${event.message || 'unknown error'}. Reload the page to try again.`,
