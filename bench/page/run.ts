@@ -4,6 +4,8 @@
 // A benchmark: it prints figures and asserts nothing.
 import { startDevServer } from '@web/dev-server';
 import puppeteer from 'puppeteer-core';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 
 const runs = Number(process.env.BENCH_RUNS ?? 3);
 const server = await startDevServer({
@@ -89,6 +91,47 @@ const worst = Math.max(0, ...flood.longTasks);
 console.log(
   `printing ${(flood.printed / 1e6).toFixed(1)} MB: ${flood.seconds.toFixed(1)} s; main-thread long tasks: ${flood.longTasks.length}, longest ${worst.toFixed(0)} ms`,
 );
+
+// Host CPU while the guest idles at its prompt: every Chromium process, from /proc (Linux).
+async function chromiumCpuSeconds(): Promise<number | undefined> {
+  const root = browser.process()?.pid;
+  if (!root || !existsSync('/proc')) return undefined;
+  const ticks = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout) || 100;
+  let total = 0;
+  const pids = spawnSync('pgrep', ['-P', String(root)], { encoding: 'utf8' })
+    .stdout.split('\n')
+    .filter(Boolean)
+    .concat(String(root));
+  for (const pid of pids) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      total += (Number(fields[11]) + Number(fields[12])) / ticks; // utime + stime
+    } catch {
+      // the process ended
+    }
+  }
+  return total;
+}
+await page.evaluate(async () => {
+  const el = document.createElement('linux-terminal') as HTMLElement & {
+    autorun: boolean;
+    ready: Promise<void>;
+  };
+  el.autorun = true;
+  document.body.append(el);
+  await el.ready;
+  await new Promise((r) => setTimeout(r, 2000));
+});
+const cpuBefore = await chromiumCpuSeconds();
+const idleStarted = performance.now();
+await new Promise((r) => setTimeout(r, 10_000));
+const cpuAfter = await chromiumCpuSeconds();
+if (cpuBefore !== undefined && cpuAfter !== undefined) {
+  const share = ((cpuAfter - cpuBefore) / ((performance.now() - idleStarted) / 1000)) * 100;
+  console.log(
+    `idle guest: Chromium used ${share.toFixed(2)}% of one core over 10 s (all its processes)`,
+  );
+}
 
 const transferred = await page.evaluate(() =>
   performance
