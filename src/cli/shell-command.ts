@@ -26,9 +26,12 @@ export async function shellCommand(argv: string[]): Promise<number> {
   }
   const image = await bootImageFrom(parsed.values, 'shell');
   if (!image) return 2;
-  // A serial console cannot report the terminal's size: /init reads it from the command line.
-  if (process.stdout.isTTY)
-    image.cmdline += ` LINES=${process.stdout.rows} COLUMNS=${process.stdout.columns}`;
+  // With a terminal, the shell goes on hvc0 (the virtio console), whose size follows this
+  // terminal's; the UART stays the kernel's first console. Without one, the image's console.
+  const sized = process.stdout.isTTY && !parsed.values.append;
+  if (sized)
+    image.cmdline =
+      `${image.cmdline.replace(/(^|\s)console=\S+/g, '')} console=ttyS0 console=hvc0`.trim();
   const machine = new MachineThread(image);
   const stdin = process.stdin;
   const raw = stdin.isTTY;
@@ -45,10 +48,17 @@ export async function shellCommand(argv: string[]): Promise<number> {
         cols: process.stdout.columns ?? 80,
         rows: process.stdout.rows ?? 24,
       });
+    // The size reaches the guest as a virtio configuration change, so it is sent once the guest
+    // listens (its first prompt) and on every resize after.
+    let prompted = !sized;
     machine.on((event) => {
-      if (event.type === 'output') process.stdout.write(event.data);
-      else if (event.type === 'booted') resize();
-      else if (event.type === 'exit') {
+      if (event.type === 'output') {
+        process.stdout.write(event.data);
+        if (!prompted && new TextDecoder().decode(event.data).includes('# ')) {
+          prompted = true;
+          resize();
+        }
+      } else if (event.type === 'exit') {
         const { exit } = event;
         finish(
           exit.reason === 'panic' ? 3 : 0,
