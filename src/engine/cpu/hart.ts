@@ -16,7 +16,7 @@ import {
 } from './mmu';
 import { csrRead, csrWrite, readValue, fpEnabled, setFsDirty, now } from './csr';
 import { takeTrap, mret, sret, pendingInterrupt, wfiWakes } from './trap';
-import { execFp, readS, writeS } from './fpu';
+import { execFp, writeS } from './fpu';
 
 export {
   X_REGS, F_REGS, PC, PRIV, MSTATUS, MIP_LINES, MTIME, STIMECMP, INSTRET, STOP_ON_STORE, HOST_CALLS,

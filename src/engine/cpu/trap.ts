@@ -4,7 +4,7 @@ import * as L from './layout';
 import {
   csr, setCsr, priv, U, S, M,
   MSTATUS_SIE, MSTATUS_MIE, MSTATUS_SPIE, MSTATUS_MPIE, MSTATUS_SPP, MSTATUS_MPP, MSTATUS_MPRV,
-  IRQ_SSI, IRQ_MSI, IRQ_STI, IRQ_MTI, IRQ_SEI, IRQ_MEI, CAUSE_INTERRUPT,
+  IRQ_SSI, IRQ_MSI, IRQ_MTI, IRQ_SEI, IRQ_MEI, CAUSE_INTERRUPT,
 } from './state';
 import { effectiveMip } from './csr';
 import { updateKeys } from './mmu';
@@ -82,7 +82,7 @@ export function sret(): u64 {
   if (bits & IRQ_MTI) return 7;
   if (bits & IRQ_SEI) return 9;
   if (bits & IRQ_SSI) return 1;
-  return 5;
+  return 5; // STI, the last one left
 }
 
 /** The cause of the interrupt to take now, or 0 if none is both pending and enabled. */
