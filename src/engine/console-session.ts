@@ -17,7 +17,7 @@ export class GuestError extends Error {
  * cursor-position request (ESC [ 6 n).
  */
 // eslint-disable-next-line no-control-regex -- matching the terminal's escape sequences is the point
-const PROMPT = /# (\x1b\[[0-9;?]*[A-Za-z])*$/;
+export const SHELL_PROMPT = /# (\x1b\[[0-9;?]*[A-Za-z])*$/;
 
 export class ConsoleSession {
   private text = '';
@@ -79,14 +79,14 @@ export class ConsoleSession {
    */
   async ready(timeoutMs = 120_000): Promise<void> {
     await this.until(
-      (text) => (PROMPT.test(text) ? true : undefined),
+      (text) => (SHELL_PROMPT.test(text) ? true : undefined),
       timeoutMs,
       'the guest did not reach a shell prompt',
     );
     this.text = '';
     this.send('stty -echo\n');
     await this.until(
-      (text) => (PROMPT.test(text) ? true : undefined),
+      (text) => (SHELL_PROMPT.test(text) ? true : undefined),
       10_000,
       'the guest shell did not answer',
     );

@@ -3,15 +3,13 @@
 // relaying console output out and keystrokes in. The main thread never runs the emulator.
 import { MachineError, VirtMachine } from './board/virt-machine.js';
 import { CommandChannel } from './command-channel.js';
+import { SHELL_PROMPT } from './console-session.js';
 import { writeCpio } from './cpio.js';
 import { fetchImage } from './image-fetch.js';
 import { ImageError } from './image-manifest.js';
 import type { EngineErrorCode, EngineMessage, HostMessage } from './protocol.js';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
-// The shell's prompt ends in "# ", possibly followed by terminal queries (ESC [ 6 n).
-// eslint-disable-next-line no-control-regex -- matching the terminal's escape sequences is the point
-const PROMPT = /# (\x1b\[[0-9;?]*[A-Za-z])*$/;
 const encoder = new TextEncoder();
 let machine: VirtMachine | undefined;
 let machineCreated!: () => void;
@@ -54,7 +52,7 @@ async function boot(message: Extract<HostMessage, { type: 'boot' }>): Promise<vo
       post({ type: 'output', data });
       if (ready && script.length === 0) return;
       tail = (tail + data).slice(-256);
-      if (!PROMPT.test(tail)) return;
+      if (!SHELL_PROMPT.test(tail)) return;
       tail = '';
       if (!ready) {
         ready = true;

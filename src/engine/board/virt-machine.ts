@@ -78,6 +78,7 @@ export class VirtMachine {
   private output = new Uint8Array(64 * 1024);
   private outputLength = 0;
   private recentText = '';
+  private hiddenText = '';
   private readonly decoder = new TextDecoder();
   private panicAt = -1;
   /** Instructions retired since boot. */
@@ -246,9 +247,15 @@ export class VirtMachine {
     this.output[this.outputLength++] = byte;
   }
 
+  /** UART text that is not shown (console=hvc0), kept only until the next panic check. */
   private watchOnly(byte: number): void {
-    this.recentText = (this.recentText + String.fromCharCode(byte)).slice(-4096);
-    if (this.panicAt < 0 && this.recentText.endsWith(PANIC)) this.panicAt = performance.now();
+    this.hiddenText += String.fromCharCode(byte);
+  }
+
+  /** Watches console text for a kernel panic: the kernel would spin forever after printing it. */
+  private watchForPanic(text: string): void {
+    this.recentText = (this.recentText + text).slice(-4096);
+    if (this.panicAt < 0 && this.recentText.includes(PANIC)) this.panicAt = performance.now();
   }
 
   private emitBytes(data: Uint8Array): void {
@@ -264,13 +271,15 @@ export class VirtMachine {
   }
 
   private flushOutput(): void {
+    if (this.hiddenText) {
+      this.watchForPanic(this.hiddenText);
+      this.hiddenText = '';
+    }
     if (this.outputLength === 0) return;
     const data = this.output.slice(0, this.outputLength);
     this.outputLength = 0;
-    // Watch for a kernel panic: the kernel would spin forever after printing it. (Before handing
-    // the bytes on: the receiver may take ownership of their buffer.)
-    this.recentText = (this.recentText + this.decoder.decode(data, { stream: true })).slice(-4096);
-    if (this.panicAt < 0 && this.recentText.includes(PANIC)) this.panicAt = performance.now();
+    // Watched before it is handed on: the receiver may take ownership of the buffer.
+    this.watchForPanic(this.decoder.decode(data, { stream: true }));
     this.options.onOutput(data);
   }
 
