@@ -11,32 +11,31 @@ import { assemble, report } from './support/assemble.js';
 
 const cli = fileURLToPath(new URL('../../bin/linux-terminal.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'elf-runner-'));
-const program = (_name: string, body: string) => assemble(body);
 
 function run(...args: string[]) {
   return spawnSync(process.execPath, [cli, 'elf', ...args], { encoding: 'utf8', timeout: 60_000 });
 }
 
 test('a passing program prints PASS and exits 0', () => {
-  const result = run(program('pass', report(1)));
+  const result = run(assemble(report(1)));
   assert.equal(result.stdout.trim(), 'PASS');
   assert.equal(result.status, 0);
 });
 
 test('a failing program prints FAIL with its case number and exits 1', () => {
-  const result = run(program('fail', report((7 << 1) | 1)));
+  const result = run(assemble(report((7 << 1) | 1)));
   assert.equal(result.stdout.trim(), 'FAIL 7');
   assert.equal(result.status, 1);
 });
 
 test('a runaway program stops at the instruction limit with a clear message', () => {
-  const result = run(program('loop', '1: j 1b'), '--max-instructions', '100000');
+  const result = run(assemble('1: j 1b'), '--max-instructions', '100000');
   assert.equal(result.status, 1);
   assert.match(result.stderr, /did not report through tohost within 100000 instructions/);
 });
 
 test('--trace prints pc, bits and disassembly for each step', () => {
-  const result = run(program('trace', `  li a0, 5\n  addi a0, a0, -1\n${report(1)}`), '--trace');
+  const result = run(assemble(`  li a0, 5\n  addi a0, a0, -1\n${report(1)}`), '--trace');
   assert.equal(result.status, 0);
   const lines = result.stdout.trim().split('\n');
   assert.match(lines[0], /^0000000080000000 {2}4515 {6}addi a0, zero, 5$/);
