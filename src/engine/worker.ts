@@ -36,6 +36,14 @@ async function boot(message: Extract<HostMessage, { type: 'boot' }>): Promise<vo
   let ready = false;
   size = { cols: message.cols, rows: message.rows };
   const script = (message.script ?? '').split('\n').filter((line) => line.trim() !== '');
+  let redrawWait: ReturnType<typeof setTimeout> | undefined;
+  // The next line of the script, as if typed at this prompt.
+  const typeNextLine = (): void => {
+    clearTimeout(redrawWait);
+    redrawWait = undefined;
+    const line = script.shift();
+    if (line !== undefined) machine?.sendInput(encoder.encode(`${line}\r`));
+  };
   machine = await VirtMachine.create({
     kernel: image.kernel,
     initrd: withFiles(image.initrd, message.files ?? []),
@@ -56,13 +64,15 @@ async function boot(message: Extract<HostMessage, { type: 'boot' }>): Promise<vo
       tail = '';
       if (!ready) {
         ready = true;
-        // The console takes its size from a configuration change, once the guest listens.
+        // The console takes its size from a configuration change, once the guest listens. The
+        // shell answers the SIGWINCH by redrawing its prompt: the script waits for that redraw
+        // (or half a second), or the redraw would land in the middle of the first typed line.
         machine?.resize(size.cols, size.rows);
         post({ type: 'ready' });
+        if (script.length > 0) redrawWait = setTimeout(typeNextLine, 500);
+        return;
       }
-      // The next line of the script, as if typed at this prompt.
-      const line = script.shift();
-      if (line !== undefined) machine?.sendInput(encoder.encode(`${line}\r`));
+      typeNextLine();
     },
   });
   machineCreated();
