@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
+import { imageServer } from './test/browser/support/image-server.js';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 
@@ -27,7 +28,7 @@ export default {
   concurrency: 1,
   testsFinishTimeout: 600_000,
   testFramework: { config: { timeout: 60_000 } },
-  middleware: [serveTypeScriptForJs],
+  middleware: [imageServer(root), serveTypeScriptForJs],
   plugins: [
     esbuildPlugin({
       ts: true,

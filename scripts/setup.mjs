@@ -18,10 +18,17 @@ const testPackages = [
   },
   { command: 'dtc', pkg: 'device-tree-compiler', why: 'device tree checks' },
   { command: 'cpio', pkg: 'cpio', why: 'initramfs checks' },
+  { command: 'mke2fs', pkg: 'e2fsprogs', why: 'image builder (folder disks)' },
+  { command: 'debugfs', pkg: 'e2fsprogs', why: 'image builder (folder disks)' },
 ];
 
+/** Whether `command` is installed; e2fsprogs' tools are in /usr/sbin, not on a user's PATH on Debian. */
 function onPath(command) {
-  return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
+  return (
+    spawnSync('sh', ['-c', `PATH="$PATH:/usr/sbin:/sbin" command -v ${command}`], {
+      stdio: 'ignore',
+    }).status === 0
+  );
 }
 
 function run(command, args) {

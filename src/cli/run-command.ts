@@ -5,12 +5,13 @@ import { loadBootImage, ImageError } from '../engine/node/images.js';
 import { GuestError, GuestShell } from '../engine/node/guest-shell.js';
 import { MAX_MEMORY_MIB, MIN_MEMORY_MIB } from '../engine/board/virt-machine.js';
 
-export const runUsage = `usage: linux-terminal run [--image NAME|MANIFEST] [--memory MiB] [--stats] -- 'COMMAND'
+export const runUsage = `usage: linux-terminal run [--image NAME|PATH|URL] [--memory MiB] [--stats] -- 'COMMAND'
        linux-terminal run --kernel FILE [--initrd FILE] [--append ARGS] [--memory MiB] -- 'COMMAND'
 
 Boots the machine, runs COMMAND in the guest's shell, prints its output and exits with its status.
 
-  --image NAME|PATH   a built-in image (default: busybox) or the path of an image manifest
+  --image NAME|PATH|URL  a built-in image (default: busybox), or the path or http(s) URL of an
+                      image manifest (see docs/image-format.md)
   --kernel FILE       a RISC-V Linux Image instead of an image; its init must start a shell
   --initrd FILE       an initramfs for --kernel
   --append ARGS       the kernel command line for --kernel (default: console=ttyS0)
@@ -54,7 +55,7 @@ export async function bootImageFrom(
     });
   } catch (error) {
     if (error instanceof ImageError) {
-      console.error(`linux-terminal ${command}: ${error.message}`);
+      console.error(`linux-terminal ${command}: ${error.message} [${error.code}]`);
       return undefined;
     }
     throw error;

@@ -1,9 +1,11 @@
-/** What the board boots: a kernel, its initramfs, the command line and the memory size. */
+import type { DiskSource } from './disks/open-disk.js';
+
+/** What the board boots: a kernel, its initramfs, the command line, the memory size, the disks. */
 export interface BootImage {
   kernel: Uint8Array;
   initrd?: Uint8Array;
   cmdline: string;
   memoryMiB: number;
-  /** Raw disk images, attached as /dev/vda, /dev/vdb... */
-  disks?: Uint8Array[];
+  /** Disks, attached as /dev/vda, /dev/vdb... */
+  disks?: DiskSource[];
 }

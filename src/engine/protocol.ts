@@ -1,14 +1,10 @@
 // The typed message protocol between the element (main thread) and the engine's Worker.
 // Both directions are plain structured-clonable objects discriminated by `type`.
+import type { ImageErrorCode } from './image/image-error.js';
 
 /** Machine-readable error codes shown to page authors. */
 export type EngineErrorCode =
-  | 'image-not-found'
-  | 'bad-image'
-  | 'kernel-panic'
-  | 'worker-crashed'
-  | 'out-of-memory'
-  | 'internal';
+  ImageErrorCode | 'bad-kernel' | 'kernel-panic' | 'worker-crashed' | 'out-of-memory' | 'internal';
 
 /** Messages the main thread sends to the Worker. */
 export type HostMessage =
@@ -36,4 +32,5 @@ export type EngineMessage =
   | { type: 'ready' }
   | { type: 'exec-result'; id: number; exitCode: number; output: string }
   | { type: 'exit'; reason: 'poweroff' | 'reboot' }
-  | { type: 'error'; code: EngineErrorCode; message: string };
+  /** `fatal`: the machine stopped (or never started); otherwise it runs on (a disk read failed). */
+  | { type: 'error'; code: EngineErrorCode; message: string; fatal: boolean };

@@ -2,11 +2,13 @@
 // The engine's Worker entry: fetches and verifies the image, boots the virt board and runs it,
 // relaying console output out and keystrokes in. The main thread never runs the emulator.
 import { MachineError, VirtMachine } from './board/virt-machine.js';
-import { CommandChannel } from './command-channel.js';
+import { CommandChannel, toBase64 } from './command-channel.js';
 import { SHELL_PROMPT } from './console-session.js';
 import { writeCpio } from './cpio.js';
-import { fetchImage } from './image-fetch.js';
-import { ImageError } from './image-manifest.js';
+import { openDisk } from './disks/open-disk.js';
+import { BlobFetcher } from './image/blob-fetcher.js';
+import { ImageError } from './image/image-error.js';
+import { loadImage } from './image/load-image.js';
 import type { EngineErrorCode, EngineMessage, HostMessage } from './protocol.js';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
@@ -17,23 +19,43 @@ let machineCreated!: () => void;
 const machineExists = new Promise<void>((resolve) => (machineCreated = resolve));
 let size = { cols: 80, rows: 24 };
 const commands = new CommandChannel((data) => machine?.sendCommand(data));
+const fetcher = new BlobFetcher();
 
 function post(message: EngineMessage): void {
   scope.postMessage(message);
 }
 
-function fail(code: EngineErrorCode, message: string): void {
-  post({ type: 'error', code, message });
+/** Reports an error; `fatal` when the machine is gone or never started. */
+function fail(code: EngineErrorCode, message: string, fatal = true): void {
+  post({ type: 'error', code, message, fatal });
+}
+
+/** Writes the page's files into the guest through its agent. */
+async function writeFiles(files: { path: string; mode: number; content: string }[]) {
+  for (const file of files) {
+    const quoted = `'${file.path.replace(/'/g, `'\\''`)}'`;
+    const data = toBase64(encoder.encode(file.content));
+    const { exitCode, output } = await commands.run(
+      `mkdir -p "$(dirname ${quoted})" && echo ${data} | base64 -d > ${quoted} && chmod ${file.mode.toString(8)} ${quoted}`,
+    );
+    if (exitCode !== 0)
+      fail('internal', `The file ${file.path} could not be placed in the guest: ${output}`, false);
+  }
 }
 
 async function boot(message: Extract<HostMessage, { type: 'boot' }>): Promise<void> {
-  const image = await fetchImage(new URL(message.image), (loaded, total) =>
+  const image = await loadImage(new URL(message.image), fetcher, (loaded, total) =>
     post({ type: 'progress', phase: 'download', loaded, total }),
   );
+  const files = message.files ?? [];
+  // Page files go into the initramfs when there is one (they exist before init runs), otherwise
+  // through the command channel before the script's first line.
+  const filesByChannel = image.initrd ? [] : files;
   post({ type: 'progress', phase: 'boot', loaded: 0, total: 1 });
   const decoder = new TextDecoder();
   let tail = '';
   let ready = false;
+  let filesPlaced = false;
   size = { cols: message.cols, rows: message.rows };
   const script = (message.script ?? '').split('\n').filter((line) => line.trim() !== '');
   let redrawWait: ReturnType<typeof setTimeout> | undefined;
@@ -46,8 +68,13 @@ async function boot(message: Extract<HostMessage, { type: 'boot' }>): Promise<vo
   };
   machine = await VirtMachine.create({
     kernel: image.kernel,
-    initrd: withFiles(image.initrd, message.files ?? []),
+    initrd: image.initrd && withFiles(image.initrd, files),
     memoryMiB: message.memoryMiB ?? image.memoryMiB,
+    disks: image.disks?.map((source) => openDisk(source, fetcher)),
+    onDiskError: (error) =>
+      error instanceof ImageError
+        ? fail(error.code, `${error.message}; the guest saw a disk read error`, false)
+        : fail('internal', `A disk failed: ${(error as Error).message}`, false),
     // A serial console cannot report its size: the image's /init reads it from here.
     // The shell goes on hvc0, the virtio console, whose size follows the terminal's (the UART
     // stays the kernel's first console, for anything printed before hvc0 exists). Readers want
@@ -69,10 +96,14 @@ async function boot(message: Extract<HostMessage, { type: 'boot' }>): Promise<vo
         // (or half a second), or the redraw would land in the middle of the first typed line.
         machine?.resize(size.cols, size.rows);
         post({ type: 'ready' });
-        if (script.length > 0) redrawWait = setTimeout(typeNextLine, 500);
+        void writeFiles(filesByChannel).then(() => {
+          filesPlaced = true;
+          if (script.length > 0) redrawWait = setTimeout(typeNextLine, 500);
+        });
         return;
       }
-      typeNextLine();
+      // A prompt before the page's files are in place (the redraw) types nothing yet.
+      if (filesPlaced) typeNextLine();
     },
   });
   machineCreated();
@@ -85,14 +116,14 @@ async function boot(message: Extract<HostMessage, { type: 'boot' }>): Promise<vo
 
 /** The image's initramfs with the page's files appended as one more archive. */
 function withFiles(
-  initrd: Uint8Array | undefined,
+  initrd: Uint8Array,
   files: { path: string; mode: number; content: string }[],
-): Uint8Array | undefined {
+): Uint8Array {
   if (files.length === 0) return initrd;
   const extra = writeCpio(
     files.map((f) => ({ path: f.path, mode: f.mode, data: encoder.encode(f.content) })),
   );
-  const base = initrd ?? new Uint8Array(0);
+  const base = initrd;
   // Archives are concatenated on a 4-byte boundary.
   const start = Math.ceil(base.length / 4) * 4;
   const out = new Uint8Array(start + extra.length);
@@ -111,7 +142,7 @@ scope.addEventListener('message', (event: MessageEvent<HostMessage>) => {
           fail(
             error.code === 'bad-memory-size' || error.code === 'image-too-large'
               ? 'out-of-memory'
-              : 'bad-image',
+              : 'bad-kernel',
             error.message,
           );
         else if (error instanceof RangeError)

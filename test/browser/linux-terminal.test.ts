@@ -11,10 +11,18 @@ function record(el: HTMLElement): { text: () => string } {
   return { text: () => text };
 }
 
-async function until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
+async function until(
+  condition: () => boolean,
+  timeoutMs: number,
+  what: string,
+  seen?: () => string,
+): Promise<void> {
   const deadline = performance.now() + timeoutMs;
   while (!condition()) {
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (performance.now() > deadline)
+      throw new Error(
+        `timed out waiting for ${what}${seen ? `; the last output was:\n${seen().slice(-800)}` : ''}`,
+      );
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
@@ -121,7 +129,7 @@ describe('<linux-terminal>', () => {
     const el = holder.querySelector('linux-terminal')!;
     document.body.append(el);
     const output = record(el);
-    await until(() => /-rwxr-xr-x/.test(output.text()), 30_000, 'the script output');
+    await until(() => /-rwxr-xr-x/.test(output.text()), 30_000, 'the script output', output.text);
     expect(output.text()).to.contain('cat /root/notes/hello.txt'); // shown as typed
     expect(output.text()).to.contain('hello from the page\r\nsecond line');
     el.remove();
@@ -150,13 +158,14 @@ describe('<linux-terminal>', () => {
     const failed = oneEvent(el, 'linux-terminal-error');
     document.body.append(el);
     const { detail } = await failed;
-    expect(detail.code).to.equal('image-not-found');
+    expect(detail.code).to.equal('manifest-not-found');
     expect(detail.message).to.contain('HTTP 404');
+    expect(detail.fatal).to.equal(true);
     expect(el.status).to.equal('error');
     el.remove();
   });
 
-  it('reports a manifest that is not JSON as a bad image', async () => {
+  it('reports a manifest that is not JSON as an invalid manifest', async () => {
     const url = URL.createObjectURL(new Blob(['this is not json'], { type: 'application/json' }));
     const el = document.createElement('linux-terminal');
     el.image = url;
@@ -164,15 +173,11 @@ describe('<linux-terminal>', () => {
     const failed = oneEvent(el, 'linux-terminal-error');
     document.body.append(el);
     const { detail } = await failed;
-    expect(detail.code).to.equal('bad-image');
-    expect(detail.message).to.contain('not a valid image manifest');
+    expect(detail.code).to.equal('manifest-invalid');
+    expect(detail.message).to.contain('not JSON');
     // The same message is shown in the terminal itself.
     const screen = () => el.shadowRoot!.querySelector('.xterm-rows')?.textContent ?? '';
-    await until(
-      () => screen().includes('not a valid image manifest'),
-      5000,
-      'the message on screen',
-    );
+    await until(() => screen().includes('not an image manifest'), 5000, 'the message on screen');
     el.remove();
   });
 
@@ -180,9 +185,9 @@ describe('<linux-terminal>', () => {
     // The real image, with a command line whose init does not exist.
     const real = new URL('../../src/images/busybox/dist/manifest.json', import.meta.url);
     const manifest = await (await fetch(real)).json();
-    manifest.cmdline = 'console=ttyS0 rdinit=/does/not/exist';
-    for (const file of [manifest.kernel, manifest.initrd])
-      file.path = new URL(file.path, real).href;
+    manifest.cmdline = 'console=ttyS0 root=/dev/vda rootfstype=ext2 init=/does/not/exist';
+    // The copy lives at a blob: URL, so it names the blobs' folder by its full URL.
+    manifest.blobs = new URL(manifest.blobs, real).href;
     const el = document.createElement('linux-terminal');
     el.image = URL.createObjectURL(
       new Blob([JSON.stringify(manifest)], { type: 'application/json' }),

@@ -1,130 +1,63 @@
-// The committed boot images (src/images/<name>/dist): every file the manifest lists is there with
-// its size and SHA-256, the kernel is a RISC-V Linux Image, and the initramfs holds what /init
-// needs. Built by scripts/build-images.mjs.
+// The committed busybox image (src/images/busybox/dist, built by scripts/build-images.mjs): every
+// blob its manifest names is there and is what its name says, the kernel is a RISC-V Linux Image,
+// and the root disk is an ext2 file system holding what /init and the element need.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { gunzipSync } from 'node:zlib';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { allBlobs } from '../../src/engine/image/manifest.js';
+import { debugfs, diskFile, readBuiltImage, readGuestFile } from './support/built-image.js';
 
-const imagesDir = resolve(dirname(fileURLToPath(import.meta.url)), '../../src/images');
+const image = readBuiltImage('busybox');
+const { manifest } = image;
 
-interface ManifestFile {
-  path: string;
-  size: number;
-  sha256: string;
-}
-
-interface Manifest {
-  name: string;
-  kernel: ManifestFile;
-  initrd: ManifestFile;
-  cmdline: string;
-  memoryMiB: number;
-}
-
-interface CpioEntry {
-  mode: number;
-  rdevMajor: number;
-  rdevMinor: number;
-  data: Uint8Array;
-}
-
-const S_IFMT = 0o170000;
-const S_IFREG = 0o100000;
-const S_IFDIR = 0o040000;
-const S_IFCHR = 0o020000;
-const S_IFLNK = 0o120000;
-
-/** The entries of a newc ("070701") cpio archive by path, as the kernel's initramfs unpacker reads it. */
-function readNewc(archive: Uint8Array): Map<string, CpioEntry> {
-  const text = new TextDecoder('latin1');
-  const entries = new Map<string, CpioEntry>();
-  const align4 = (n: number) => (n + 3) & ~3;
-  let at = 0;
-  for (;;) {
-    assert.ok(at + 110 <= archive.length, `cpio header at ${at} runs past the archive`);
-    const header = text.decode(archive.subarray(at, at + 110));
-    assert.equal(header.slice(0, 6), '070701', `cpio magic at ${at}`);
-    const field = (i: number) => parseInt(header.slice(6 + 8 * i, 14 + 8 * i), 16);
-    const [mode, fileSize, rdevMajor, rdevMinor, nameSize] = [
-      field(1),
-      field(6),
-      field(9),
-      field(10),
-      field(11),
-    ];
-    const name = text.decode(archive.subarray(at + 110, at + 110 + nameSize - 1));
-    const dataStart = align4(at + 110 + nameSize);
-    if (name === 'TRAILER!!!') return entries;
-    const data = archive.subarray(dataStart, dataStart + fileSize);
-    entries.set(name, { mode, rdevMajor, rdevMinor, data });
-    at = align4(dataStart + fileSize);
+test('busybox: every blob the manifest names is there, with its size and SHA-256', () => {
+  const blobs = allBlobs(manifest);
+  assert.ok(blobs.length > 1);
+  for (const { sha256, size } of blobs) {
+    assert.ok(existsSync(image.blobPath(sha256)), `${sha256}.gz is missing`);
+    const data = image.blob(sha256);
+    assert.equal(data.length, size, `size of ${sha256}`);
+    assert.equal(createHash('sha256').update(data).digest('hex'), sha256);
   }
-}
+  // Nothing else: the build prunes blobs the manifest no longer names.
+  const named = new Set(blobs.map(({ sha256 }) => `${sha256}.gz`));
+  for (const file of readdirSync(join(image.dir, manifest.blobs)))
+    assert.ok(named.has(file), `${file} is not named by the manifest`);
+});
 
-const manifestPaths = ['busybox'].map((name) => join(imagesDir, name, 'dist', 'manifest.json'));
+test('busybox: the kernel is a RISC-V Linux Image', () => {
+  const kernel = image.blob(manifest.kernel.sha256);
+  const ascii = (at: number, length: number) =>
+    new TextDecoder('latin1').decode(kernel.subarray(at, at + length));
+  // Documentation/riscv/boot-image-header.rst: magic "RISCV\0\0\0" at 48, magic2 "RSC\x05" at 56.
+  assert.equal(ascii(48, 8), 'RISCV\0\0\0');
+  assert.equal(ascii(56, 4), 'RSC\x05');
+  const view = new DataView(kernel.buffer, kernel.byteOffset, kernel.byteLength);
+  assert.ok(Number(view.getBigUint64(16, true)) >= kernel.length, 'image_size covers the file');
+});
 
-for (const manifestPath of manifestPaths) {
-  const manifest: Manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
-  const dir = dirname(manifestPath);
-  const read = (file: ManifestFile) => new Uint8Array(readFileSync(join(dir, file.path)));
+test('busybox: the root disk is ext2 with /init, a RISC-V BusyBox and the command agent', () => {
+  assert.equal(manifest.initrd, undefined, 'no initramfs: the kernel mounts the disk');
+  assert.match(manifest.cmdline, /\broot=\/dev\/vda\b/);
+  assert.match(manifest.cmdline, /\binit=\/init\b/);
+  const disk = diskFile(image);
+  const superblock = debugfs(disk, 'stats');
+  assert.match(superblock, /Filesystem magic number:\s+0xEF53/);
+  assert.match(superblock, /Filesystem state:\s+clean/);
 
-  test(`${manifest.name}: every file in the manifest is there, with its size and SHA-256`, () => {
-    assert.equal(typeof manifest.cmdline, 'string');
-    assert.ok(manifest.memoryMiB > 0);
-    for (const file of [manifest.kernel, manifest.initrd]) {
-      const path = join(dir, file.path);
-      assert.ok(existsSync(path), `${path} is missing`);
-      const data = read(file);
-      assert.equal(data.length, file.size, `size of ${file.path}`);
-      assert.equal(createHash('sha256').update(data).digest('hex'), file.sha256, file.path);
-    }
-  });
+  const init = new TextDecoder().decode(readGuestFile(disk, '/init'));
+  assert.match(init, /^#!\/bin\/busybox sh\n/);
+  assert.match(debugfs(disk, 'stat /init'), /Mode:\s+0755/);
 
-  test(`${manifest.name}: the kernel is a RISC-V Linux Image`, () => {
-    const image = read(manifest.kernel);
-    const ascii = (at: number, length: number) =>
-      new TextDecoder('latin1').decode(image.subarray(at, at + length));
-    // Documentation/riscv/boot-image-header.rst: magic "RISCV\0\0\0" at 48, magic2 "RSC\x05" at 56.
-    assert.equal(ascii(48, 8), 'RISCV\0\0\0');
-    assert.equal(ascii(56, 4), 'RSC\x05');
-    const view = new DataView(image.buffer, image.byteOffset, image.byteLength);
-    const imageSize = Number(view.getBigUint64(16, true));
-    assert.ok(imageSize >= image.length, 'the header image_size covers the file');
-  });
+  const busybox = readGuestFile(disk, '/bin/busybox');
+  assert.deepEqual([...busybox.subarray(0, 4)], [0x7f, 0x45, 0x4c, 0x46], 'ELF magic');
+  assert.equal(busybox[4], 2, 'ELFCLASS64');
+  assert.equal(busybox[18] | (busybox[19] << 8), 243, 'EM_RISCV');
+  assert.match(debugfs(disk, 'stat /bin/sh'), /Type: symlink/);
 
-  test(`${manifest.name}: the initramfs is a gzip'd newc cpio with /init, BusyBox and /dev/console`, () => {
-    const compressed = read(manifest.initrd);
-    assert.deepEqual([...compressed.subarray(0, 2)], [0x1f, 0x8b], 'gzip magic');
-    const entries = readNewc(gunzipSync(compressed));
-
-    const init = entries.get('init');
-    assert.ok(init, 'init is in the archive');
-    assert.equal(init.mode & S_IFMT, S_IFREG);
-    assert.ok(init.mode & 0o100, 'init is executable');
-    assert.match(new TextDecoder().decode(init.data.subarray(0, 64)), /^#!\/bin\/(busybox )?sh\n/);
-
-    const busybox = entries.get('bin/busybox');
-    assert.ok(busybox, 'bin/busybox is in the archive');
-    assert.equal(busybox.mode & S_IFMT, S_IFREG);
-    assert.deepEqual([...busybox.data.subarray(0, 4)], [0x7f, 0x45, 0x4c, 0x46], 'ELF magic');
-    assert.equal(busybox.data[4], 2, 'ELFCLASS64');
-    const machine = busybox.data[18] | (busybox.data[19] << 8);
-    assert.equal(machine, 243, 'EM_RISCV');
-
-    const dev = entries.get('dev');
-    assert.ok(dev && (dev.mode & S_IFMT) === S_IFDIR, 'dev is a directory');
-    const devConsole = entries.get('dev/console');
-    assert.ok(devConsole, 'dev/console is in the archive');
-    assert.equal(devConsole.mode & S_IFMT, S_IFCHR, 'dev/console is a character device');
-    assert.deepEqual([devConsole.rdevMajor, devConsole.rdevMinor], [5, 1]);
-
-    const sh = entries.get('bin/sh');
-    assert.ok(sh && (sh.mode & S_IFMT) === S_IFLNK, 'bin/sh is an applet symlink');
-    // gen_init_cpio stores the link target with its terminating NUL; GNU cpio does not.
-    assert.equal(new TextDecoder().decode(sh.data).replace(/\0$/, ''), '/bin/busybox');
-  });
-}
+  assert.match(new TextDecoder().decode(readGuestFile(disk, '/sbin/lt-agent')), /\/dev\/hvc1/);
+  for (const dir of ['/dev', '/proc', '/sys', '/tmp', '/root'])
+    assert.match(debugfs(disk, `stat ${dir}`), /Type: directory/, dir);
+});

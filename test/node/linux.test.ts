@@ -121,19 +121,20 @@ test('a bad init gives the kernel panic as an error, not a hang', async () => {
   });
 });
 
-test('a raw disk is /dev/vda: the guest reads its sectors and its writes stay in the machine', async () => {
+test('a raw disk after the root disk is /dev/vdb: the guest reads its sectors and its writes stay in the machine', async () => {
   const disk = new Uint8Array(1024 * 1024);
   for (let i = 0; i < disk.length; i++) disk[i] = (i * 7 + (i >> 9)) & 0xff;
   const source = disk.slice();
   const expected = createHash('md5').update(disk).digest('hex');
-  const image = { ...(await loadBootImage({})), disks: [disk] };
+  const image = await loadBootImage({});
+  image.disks = [...(image.disks ?? []), disk];
   const guest = new GuestShell(image);
   try {
     await guest.ready();
-    assert.equal((await guest.exec('md5sum < /dev/vda')).output, `${expected}  -\n`);
-    await guest.exec('echo hello | dd of=/dev/vda bs=512 seek=100 conv=notrunc 2>/dev/null; sync');
+    assert.equal((await guest.exec('md5sum < /dev/vdb')).output, `${expected}  -\n`);
+    await guest.exec('echo hello | dd of=/dev/vdb bs=512 seek=100 conv=notrunc 2>/dev/null; sync');
     const back = await guest.exec(
-      'echo 3 > /proc/sys/vm/drop_caches; dd if=/dev/vda bs=512 skip=100 count=1 2>/dev/null | head -c 5',
+      'echo 3 > /proc/sys/vm/drop_caches; dd if=/dev/vdb bs=512 skip=100 count=1 2>/dev/null | head -c 5',
     );
     assert.equal(back.output, 'hello');
     assert.deepEqual(disk, source, "the caller's bytes are untouched");

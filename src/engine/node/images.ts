@@ -1,19 +1,17 @@
-// Boot images on disk, for the Node runner: a built-in image by name (src/images/<name>/dist),
-// an image manifest by path, or a kernel and initramfs given directly. Every file listed in a
-// manifest is checked against its SHA-256 before it is used.
+// Boot images for the Node runner: a built-in image by name (src/images/<name>/dist), an image
+// manifest by path or by http(s) URL, or a kernel and initramfs given directly. Blobs are
+// checked against their SHA-256 before use; disks are read lazily, as in the browser.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { BootImage } from '../boot-image.js';
-import {
-  DEFAULT_MEMORY_MIB,
-  ImageError,
-  type ManifestFile,
-  parseManifest,
-  verifyFile,
-} from '../image-manifest.js';
+import { BlobFetcher } from '../image/blob-fetcher.js';
+import { ImageError } from '../image/image-error.js';
+import { loadImage } from '../image/load-image.js';
+import { DEFAULT_MEMORY_MIB } from '../image/manifest.js';
+import { fileFetch } from './file-fetch.js';
 
-export { ImageError, parseManifest };
+export { ImageError };
 
 const DEFAULT_IMAGE = 'busybox';
 
@@ -35,13 +33,20 @@ export function builtInManifest(name: string): string {
   return join(packageRoot(), 'src', 'images', name, 'dist', 'manifest.json');
 }
 
-async function readChecked(dir: string, file: ManifestFile, what: string): Promise<Uint8Array> {
-  const path = resolve(dir, file.path);
-  if (!existsSync(path))
-    throw new ImageError('image-not-found', `the image's ${what} ${path} is missing`);
-  const data = readFileSync(path);
-  await verifyFile(data, file, what);
-  return data;
+/** The manifest URL for `image`: a built-in name, a path, or an http(s) URL. */
+export function manifestUrl(image: string): URL {
+  if (/^https?:\/\//.test(image)) return new URL(image);
+  const isPath = image.includes('/') || image.endsWith('.json');
+  const path = isPath ? resolve(image) : builtInManifest(image);
+  if (!existsSync(path)) {
+    throw new ImageError(
+      'manifest-not-found',
+      isPath
+        ? `no image manifest at ${path}`
+        : `there is no built-in image '${image}' (no ${path}); build it with npm run images:build -- ${image}`,
+    );
+  }
+  return pathToFileURL(path);
 }
 
 export interface ImageRequest {
@@ -56,7 +61,7 @@ export async function loadBootImage(request: ImageRequest): Promise<BootImage> {
   if (request.kernel) {
     const read = (path: string, what: string) => {
       if (!existsSync(path))
-        throw new ImageError('image-not-found', `the ${what} ${path} does not exist`);
+        throw new ImageError('manifest-not-found', `the ${what} ${path} does not exist`);
       return readFileSync(path);
     };
     return {
@@ -66,23 +71,13 @@ export async function loadBootImage(request: ImageRequest): Promise<BootImage> {
       memoryMiB: request.memoryMiB ?? DEFAULT_MEMORY_MIB,
     };
   }
-  const name = request.image ?? DEFAULT_IMAGE;
-  const isPath = name.includes('/') || name.endsWith('.json');
-  const manifestPath = isPath ? resolve(name) : builtInManifest(name);
-  if (!existsSync(manifestPath)) {
-    throw new ImageError(
-      'image-not-found',
-      isPath
-        ? `no image manifest at ${manifestPath}`
-        : `there is no built-in image '${name}' (no ${manifestPath}); build it with npm run images:build`,
-    );
-  }
-  const manifest = parseManifest(readFileSync(manifestPath, 'utf8'), manifestPath);
-  const dir = dirname(manifestPath);
+  const url = manifestUrl(request.image ?? DEFAULT_IMAGE);
+  const image = await loadImage(url, new BlobFetcher({ fetch: fileFetch }), undefined, fileFetch);
   return {
-    kernel: await readChecked(dir, manifest.kernel, 'kernel'),
-    initrd: manifest.initrd ? await readChecked(dir, manifest.initrd, 'initramfs') : undefined,
-    cmdline: request.append ?? manifest.cmdline,
-    memoryMiB: request.memoryMiB ?? manifest.memoryMiB ?? DEFAULT_MEMORY_MIB,
+    kernel: image.kernel,
+    initrd: image.initrd,
+    disks: image.disks,
+    cmdline: request.append ?? image.cmdline,
+    memoryMiB: request.memoryMiB ?? image.memoryMiB,
   };
 }

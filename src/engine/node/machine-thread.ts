@@ -4,6 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { MachineExit } from '../board/virt-machine.js';
 import type { BootImage } from '../boot-image.js';
+import type { DiskSource } from '../disks/open-disk.js';
+import type { FetchStats } from '../image/blob-fetcher.js';
 
 export type ThreadRequest =
   | {
@@ -12,7 +14,7 @@ export type ThreadRequest =
       initrd?: Uint8Array;
       cmdline: string;
       memoryMiB: number;
-      disks?: Uint8Array[];
+      disks?: DiskSource[];
     }
   | { type: 'input'; data: Uint8Array }
   | { type: 'resize'; cols: number; rows: number }
@@ -22,7 +24,7 @@ export type ThreadRequest =
 export type ThreadEvent =
   | { type: 'booted' }
   | { type: 'output'; data: Uint8Array }
-  | { type: 'stats'; instructions: bigint }
+  | { type: 'stats'; instructions: bigint; fetched: FetchStats }
   | { type: 'exit'; exit: MachineExit; instructions: bigint }
   | { type: 'error'; code: string; message: string };
 
@@ -82,6 +84,19 @@ export class MachineThread {
         if (event.type === 'stats' || event.type === 'exit') {
           off();
           resolve(event.instructions);
+        }
+      });
+      this.post({ type: 'stats' });
+    });
+  }
+
+  /** Disk chunks the machine has fetched (blobs, and bytes as stored). */
+  fetched(): Promise<FetchStats> {
+    return new Promise((resolve) => {
+      const off = this.on((event) => {
+        if (event.type === 'stats') {
+          off();
+          resolve(event.fetched);
         }
       });
       this.post({ type: 'stats' });

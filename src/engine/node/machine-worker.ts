@@ -2,11 +2,15 @@
 // terminal. Messages: see machine-thread.ts.
 import { parentPort } from 'node:worker_threads';
 import { MachineError, VirtMachine } from '../board/virt-machine.js';
-import { MemoryDisk } from '../disks/memory-disk.js';
+import { openDisk } from '../disks/open-disk.js';
+import { BlobFetcher } from '../image/blob-fetcher.js';
+import { ImageError } from '../image/image-error.js';
+import { fileFetch } from './file-fetch.js';
 import type { ThreadRequest, ThreadEvent } from './machine-thread.js';
 
 const port = parentPort!;
 let machine: VirtMachine | undefined;
+const fetcher = new BlobFetcher({ fetch: fileFetch });
 
 function post(event: ThreadEvent, transfer: ArrayBuffer[] = []): void {
   port.postMessage(event, transfer);
@@ -21,11 +25,11 @@ port.on('message', async (request: ThreadRequest) => {
           initrd: request.initrd,
           cmdline: request.cmdline,
           memoryMiB: request.memoryMiB,
-          disks: request.disks?.map((bytes) => new MemoryDisk(bytes)),
+          disks: request.disks?.map((source) => openDisk(source, fetcher)),
           onDiskError: (error) =>
             post({
               type: 'error',
-              code: 'disk-error',
+              code: error instanceof ImageError ? error.code : 'disk-error',
               message: `disk: ${(error as Error).message}`,
             }),
           onOutput: (data) => post({ type: 'output', data }, [data.buffer as ArrayBuffer]),
@@ -35,7 +39,7 @@ port.on('message', async (request: ThreadRequest) => {
           error instanceof MachineError
             ? error.code
             : error instanceof RangeError
-              ? 'bad-image'
+              ? 'bad-kernel'
               : 'internal';
         post({ type: 'error', code, message: (error as Error).message });
         return;
@@ -52,7 +56,11 @@ port.on('message', async (request: ThreadRequest) => {
       machine?.resize(request.cols, request.rows);
       break;
     case 'stats':
-      post({ type: 'stats', instructions: machine?.instructions ?? 0n });
+      post({
+        type: 'stats',
+        instructions: machine?.instructions ?? 0n,
+        fetched: { ...fetcher.stats },
+      });
       break;
     case 'stop':
       machine?.stop();

@@ -1,0 +1,144 @@
+// `linux-terminal image build`: makes an image folder (manifest.json + blobs/, see
+// docs/image-format.md) from a kernel, an optional initramfs and disk files or folders.
+import { parseArgs } from 'node:util';
+import { buildImage } from '../images/builder/build-image.js';
+import { ImageBuildError } from '../images/builder/image-build-error.js';
+import { formatSize, parseSize } from '../images/builder/size.js';
+
+export const imageUsage = `usage: linux-terminal image build --kernel FILE [--initrd FILE] [--disk FILE|DIR ...]
+           [--disk-size SIZE] [--chunk-size SIZE] [--append ARGS] [--memory MiB] [--name NAME]
+           [--built-from NAME=VERSION ...] --out DIR
+
+Builds an image: DIR/manifest.json and DIR/blobs/<sha256>.gz (see docs/image-format.md). The same
+inputs give the same files; blobs already in DIR are kept, so images built into one DIR share them.
+
+  --kernel FILE        the RISC-V Linux Image
+  --initrd FILE        an initramfs (e.g. a gzip'd newc cpio archive)
+  --disk FILE|DIR      a disk, /dev/vda first: a raw or ext2/3/4 disk file as it is, or a folder
+                       copied into an ext2 file system owned by root (needs e2fsprogs); repeatable
+  --disk-size SIZE     size of each folder disk (default: its content plus a quarter and 1M)
+  --chunk-size SIZE    bytes per disk chunk, a power of two from 4K to 4M (default 64K)
+  --append ARGS        the kernel command line (default: console=ttyS0, and with a disk but no
+                       initramfs also root=/dev/vda rw)
+  --memory MiB         default guest memory, 16 to 2048 (default 128)
+  --name NAME          the image's label (default: the name of DIR)
+  --built-from K=V     record a package version the image was built from; repeatable
+  --out DIR            the output folder
+
+SIZE is bytes, or a number with K, M or G (powers of 1024): 64K, 16M, 1G.
+SOURCE_DATE_EPOCH, when set, is the time stamped on folder disks' files (default 1970-01-01).
+`;
+
+/** `k=v` pairs as a record, in the order given. */
+function parseBuiltFrom(pairs: string[]): Record<string, string> | undefined {
+  if (!pairs.length) return undefined;
+  const record: Record<string, string> = {};
+  for (const pair of pairs) {
+    const at = pair.indexOf('=');
+    if (at <= 0) throw new Error(`--built-from needs NAME=VERSION, not '${pair}'`);
+    record[pair.slice(0, at)] = pair.slice(at + 1);
+  }
+  return record;
+}
+
+/** SOURCE_DATE_EPOCH (the reproducible-builds convention) if it is set to a positive time. */
+function sourceDateEpoch(): number | undefined {
+  const text = process.env.SOURCE_DATE_EPOCH;
+  if (!text) return undefined;
+  const epoch = Number(text);
+  if (!Number.isSafeInteger(epoch) || epoch <= 0)
+    throw new Error(`SOURCE_DATE_EPOCH must be a positive whole number of seconds, not '${text}'`);
+  return epoch;
+}
+
+async function buildCommand(argv: string[]): Promise<number> {
+  let options;
+  try {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        kernel: { type: 'string' },
+        initrd: { type: 'string' },
+        disk: { type: 'string', multiple: true, default: [] },
+        'disk-size': { type: 'string' },
+        'chunk-size': { type: 'string' },
+        append: { type: 'string' },
+        memory: { type: 'string' },
+        name: { type: 'string' },
+        'built-from': { type: 'string', multiple: true, default: [] },
+        out: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+    if (values.help) {
+      process.stdout.write(imageUsage);
+      return 0;
+    }
+    if (positionals.length) throw new Error(`unexpected argument '${positionals[0]}'`);
+    if (!values.kernel) throw new Error('--kernel FILE is required');
+    if (!values.out) throw new Error('--out DIR is required');
+    const memory = values.memory;
+    if (memory !== undefined && !/^\d+$/.test(memory))
+      throw new ImageBuildError(
+        'memory-invalid',
+        `--memory must be a whole number of MiB from 16 to 2048, not '${memory}'`,
+      );
+    options = {
+      kernel: values.kernel,
+      initrd: values.initrd,
+      disks: values.disk,
+      diskSize: values['disk-size'] ? parseSize(values['disk-size'], '--disk-size') : undefined,
+      chunkSize: values['chunk-size'] ? parseSize(values['chunk-size'], '--chunk-size') : undefined,
+      cmdline: values.append,
+      memoryMiB: memory === undefined ? undefined : Number(memory),
+      name: values.name,
+      builtFrom: parseBuiltFrom(values['built-from']),
+      epoch: sourceDateEpoch(),
+      out: values.out,
+    };
+  } catch (error) {
+    const code = error instanceof ImageBuildError ? ` [${error.code}]` : '';
+    console.error(
+      `linux-terminal image build: ${(error as Error).message}${code}\n\n${imageUsage}`,
+    );
+    return 2;
+  }
+  try {
+    const { manifest, manifestPath, blobsWritten, blobsKept } = await buildImage(options);
+    console.log(`linux-terminal image build: wrote ${manifestPath} ('${manifest.name}')`);
+    console.log(`  kernel   ${manifest.kernel.size} bytes`);
+    if (manifest.initrd) console.log(`  initrd   ${manifest.initrd.size} bytes`);
+    for (const [i, disk] of manifest.disks.entries()) {
+      const stored = disk.chunks.filter(Boolean).length;
+      console.log(
+        `  disk ${i}   ${formatSize(disk.size)}: ${disk.chunks.length} chunks of ${formatSize(disk.chunkSize)}, ${stored} not all zeros`,
+      );
+    }
+    console.log(`  blobs    ${blobsWritten} written, ${blobsKept} already there`);
+    return 0;
+  } catch (error) {
+    if (error instanceof ImageBuildError) {
+      console.error(`linux-terminal image build: ${error.message} [${error.code}]`);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+export async function imageCommand(argv: string[]): Promise<number> {
+  const [subcommand] = argv;
+  switch (subcommand) {
+    case 'build':
+      return buildCommand(argv.slice(1));
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(imageUsage);
+      return 0;
+    default:
+      console.error(`linux-terminal image: unknown subcommand '${subcommand}'\n\n${imageUsage}`);
+      return 2;
+  }
+}

@@ -1,0 +1,83 @@
+// A copy-on-write overlay: the guest writes into pages held in memory, and reads see those pages
+// before the disk below, which is never written. The first write to a page copies that page up
+// from below, so a partial write keeps the rest of the page.
+import type { BlockBackend } from '../devices/virtio/block.js';
+
+const PAGE = 4096;
+
+export class OverlayDisk implements BlockBackend {
+  readonly readOnly = false;
+  private readonly pages = new Map<number, Uint8Array>();
+
+  constructor(private readonly below: BlockBackend) {}
+
+  get size(): number {
+    return this.below.size;
+  }
+
+  /** Bytes the guest has written, held in memory (whole pages). */
+  get bytesHeld(): number {
+    return this.pages.size * PAGE;
+  }
+
+  read(offset: number, length: number): Uint8Array | Promise<Uint8Array> {
+    const first = Math.floor(offset / PAGE);
+    const last = Math.floor((offset + length - 1) / PAGE);
+    let touched = false;
+    for (let p = first; p <= last && !touched; p++) touched = this.pages.has(p);
+    if (!touched) return this.below.read(offset, length);
+    const merge = (base: Uint8Array): Uint8Array => {
+      const out = base.slice();
+      for (let p = first; p <= last; p++) {
+        const page = this.pages.get(p);
+        if (!page) continue;
+        const from = Math.max(offset, p * PAGE);
+        const to = Math.min(offset + length, (p + 1) * PAGE);
+        out.set(page.subarray(from - p * PAGE, to - p * PAGE), from - offset);
+      }
+      return out;
+    };
+    // Pages written whole need nothing from below.
+    let covered = true;
+    for (let p = first; p <= last && covered; p++) covered = this.pages.has(p);
+    if (covered) return merge(new Uint8Array(length));
+    const base = this.below.read(offset, length);
+    return base instanceof Promise ? base.then(merge) : merge(base);
+  }
+
+  write(offset: number, data: Uint8Array): void | Promise<void> {
+    const first = Math.floor(offset / PAGE);
+    const last = Math.floor((offset + data.length - 1) / PAGE);
+    const copyUps: Promise<void>[] = [];
+    for (let p = first; p <= last; p++) {
+      if (this.pages.has(p)) continue;
+      const start = p * PAGE;
+      const length = Math.min(PAGE, this.size - start);
+      // A page the write covers whole needs no copy from below.
+      if (offset <= start && offset + data.length >= start + length) {
+        this.pages.set(p, new Uint8Array(PAGE));
+        continue;
+      }
+      const base = this.below.read(start, length);
+      const keep = (bytes: Uint8Array) => {
+        // Another write may have copied this page up while the read was pending.
+        if (this.pages.has(p)) return;
+        const page = new Uint8Array(PAGE);
+        page.set(bytes);
+        this.pages.set(p, page);
+      };
+      if (base instanceof Promise) copyUps.push(base.then(keep));
+      else keep(base);
+    }
+    const apply = () => {
+      for (let p = first; p <= last; p++) {
+        const page = this.pages.get(p)!;
+        const from = Math.max(offset, p * PAGE);
+        const to = Math.min(offset + data.length, (p + 1) * PAGE);
+        page.set(data.subarray(from - offset, to - offset), from - p * PAGE);
+      }
+    };
+    if (copyUps.length === 0) return apply();
+    return Promise.all(copyUps).then(apply);
+  }
+}
