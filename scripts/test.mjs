@@ -1,5 +1,6 @@
 // `npm test`: every check the project has, in order, with one summary at the end.
-// Stages: type-check, lint, build, Node tests (node --test), browser tests (@web/test-runner in
+// Stages: type-check, lint, build, Node tests (node --test), end-to-end tests (node --test driving
+// headless Chromium with puppeteer, on the built bundle), browser tests (@web/test-runner in
 // headless Chromium). Every stage runs even if an earlier one failed (except that the tests need
 // the build), and the exit status is non-zero if anything failed.
 import { spawn } from 'node:child_process';
@@ -9,11 +10,12 @@ import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 
 const bin = (name) => join('node_modules', '.bin', name);
-const tapFile = join(mkdtempSync(join(tmpdir(), 'linux-terminal-test-')), 'node.tap');
-const nodeTests = readdirSync('test/node')
-  .filter((name) => name.endsWith('.test.ts'))
-  .sort()
-  .map((name) => join('test/node', name));
+const tapDir = mkdtempSync(join(tmpdir(), 'linux-terminal-test-'));
+const testFiles = (dir) =>
+  readdirSync(dir)
+    .filter((name) => name.endsWith('.test.ts'))
+    .sort()
+    .map((name) => join(dir, name));
 
 /** Runs a command with inherited output, also capturing it; resolves to { code, output }. */
 function run(command, args) {
@@ -35,6 +37,25 @@ function run(command, args) {
 }
 
 const counts = (passed, failed) => ({ passed, failed });
+
+/** node --test on `files`: the spec reporter on screen, the counts from a TAP copy. */
+async function nodeTestRun(name, files) {
+  const tapFile = join(tapDir, `${name}.tap`);
+  const result = await run(process.execPath, [
+    '--import',
+    'tsx',
+    '--test',
+    '--test-reporter=spec',
+    '--test-reporter-destination=stdout',
+    '--test-reporter=tap',
+    `--test-reporter-destination=${tapFile}`,
+    ...files,
+  ]);
+  const tap = readFileSync(tapFile, 'utf8');
+  const pick = (key) => Number(tap.match(new RegExp(`^# ${key} (\\d+)`, 'm'))?.[1] ?? 0);
+  return { code: result.code, tests: counts(pick('pass'), pick('fail') + pick('cancelled')) };
+}
+
 const stages = [
   { name: 'type-check', run: () => run(bin('tsc'), ['--noEmit', '-p', 'tsconfig.json']) },
   {
@@ -46,24 +67,8 @@ const stages = [
     },
   },
   { name: 'build', run: () => run(process.execPath, ['scripts/build.mjs']), gate: true },
-  {
-    name: 'node tests',
-    run: async () => {
-      const result = await run(process.execPath, [
-        '--import',
-        'tsx',
-        '--test',
-        '--test-reporter=spec',
-        '--test-reporter-destination=stdout',
-        '--test-reporter=tap',
-        `--test-reporter-destination=${tapFile}`,
-        ...nodeTests,
-      ]);
-      const tap = readFileSync(tapFile, 'utf8');
-      const pick = (key) => Number(tap.match(new RegExp(`^# ${key} (\\d+)`, 'm'))?.[1] ?? 0);
-      return { code: result.code, tests: counts(pick('pass'), pick('fail') + pick('cancelled')) };
-    },
-  },
+  { name: 'node tests', run: () => nodeTestRun('node', testFiles('test/node')) },
+  { name: 'e2e tests', run: () => nodeTestRun('e2e', testFiles('test/e2e')) },
   {
     name: 'browser tests',
     run: async () => {

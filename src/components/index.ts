@@ -6,3 +6,10 @@ export { LinuxTerminal } from './linux-terminal/linux-terminal.js';
 export { LinuxFile } from './linux-file/linux-file.js';
 export type { EngineErrorCode } from '../engine/protocol.js';
 export { builtInImages } from '../images/index.js';
+export { configure, type LinuxTerminalConfig } from '../offline/configure.js';
+export {
+  precache,
+  type PrecacheOptions,
+  type PrecacheProgress,
+  type PrecacheResult,
+} from '../offline/precache.js';

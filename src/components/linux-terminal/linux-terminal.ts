@@ -4,7 +4,16 @@ import { Terminal } from '@xterm/xterm';
 import { FitAddon } from '@xterm/addon-fit';
 import type { EngineErrorCode, EngineMessage, HostMessage } from '../../engine/protocol.js';
 import { builtInImages } from '../../images/index.js';
+import { type PrecacheProgress, type PrecacheResult, precache } from '../../offline/precache.js';
+import {
+  type ServiceWorkerErrorCode,
+  handLoadedUrls,
+  registerServiceWorker,
+  serviceWorkerConfigured,
+  serviceWorkerReady,
+} from '../../offline/service-worker-registration.js';
 import { dedent } from '../dedent.js';
+import { engineWorkerUrl, hartWasmUrl } from '../engine-files.js';
 import { LinuxFile } from '../linux-file/linux-file.js';
 import { terminalStyles } from './linux-terminal.styles.js';
 import { xtermStyles } from './xterm-css.generated.js';
@@ -13,8 +22,13 @@ export interface LinuxTerminalOutputDetail {
   data: string;
 }
 export interface LinuxTerminalErrorDetail {
-  code: EngineErrorCode;
+  code: EngineErrorCode | ServiceWorkerErrorCode;
   message: string;
+  /**
+   * True when the machine stopped (or never started); false when it runs on (a disk read failed,
+   * or keeping the image for offline use did).
+   */
+  fatal: boolean;
 }
 export interface LinuxTerminalProgressDetail {
   phase: 'download' | 'boot';
@@ -24,6 +38,10 @@ export interface LinuxTerminalProgressDetail {
 export interface LinuxTerminalExitDetail {
   reason: 'poweroff' | 'reboot';
 }
+/** Blobs (`loaded` of `total`) and uncompressed bytes (`bytes` of `totalBytes`) stored so far. */
+export type LinuxTerminalPrecacheProgressDetail = PrecacheProgress;
+/** The image is stored; `fetched` blobs of `total` were downloaded now, the rest were stored already. */
+export type LinuxTerminalPrecachedDetail = PrecacheResult;
 
 type Status = 'idle' | 'booting' | 'ready' | 'exited' | 'error';
 
@@ -39,7 +57,12 @@ type Status = 'idle' | 'booting' | 'ready' | 'exited' | 'error';
  * @event linux-terminal-ready - The guest reached its shell prompt.
  * @event linux-terminal-output - The guest printed text; `detail.data` holds it.
  * @event linux-terminal-exit - The guest powered off or rebooted; `detail.reason` says which.
- * @event linux-terminal-error - Something failed; `detail.code` and `detail.message` say what.
+ * @event linux-terminal-error - Something failed; `detail.code` and `detail.message` say what,
+ *   `detail.fatal` whether the machine stopped.
+ * @event linux-terminal-precache-progress - Keeping the image for offline use: `detail.loaded` of
+ *   `detail.total` blobs, `detail.bytes` of `detail.totalBytes` bytes stored.
+ * @event linux-terminal-precached - The whole image is stored (and the service worker, if one is
+ *   registered, has cached the page): the page works offline.
  *
  * @csspart base - The frame around the terminal.
  * @csspart screen - The element xterm.js renders into.
@@ -88,6 +111,21 @@ export class LinuxTerminal extends LitElement {
   /** Terminal height in rows (24 when unset). */
   @property({ type: Number }) rows?: number;
 
+  /**
+   * The URL of linux-terminal's service worker (`dist/service-worker.js`, hosted so that its
+   * scope covers the page and the bundle; see docs/offline.md). Registered once per page, like
+   * `configure({ serviceWorker })`. Without one, files are cached by the browser's HTTP cache only.
+   */
+  @property({ attribute: 'service-worker' }) serviceWorker?: string;
+
+  /**
+   * Keep the whole image for offline use: after the first shell prompt (so as not to slow the
+   * boot), the element stores every blob of the image, as `precache()` does. Only under a service
+   * worker (this element's, `configure()`'s or one already controlling the page): without one,
+   * nothing would read the stored image.
+   */
+  @property({ type: Boolean }) offline = false;
+
   /** Where the machine is: idle (poster), booting, ready, exited or error. Reflected for styling. */
   @property({ reflect: true }) status: Status = 'idle';
 
@@ -106,6 +144,9 @@ export class LinuxTerminal extends LitElement {
     { resolve: (r: { exitCode: number; output: string }) => void; reject: (e: Error) => void }
   >();
   private nextExec = 1;
+  private precaching?: Promise<void>;
+  private precacheAbort?: AbortController;
+  private precached = false;
   private readyPromise!: Promise<void>;
   private resolveReady!: () => void;
   private rejectReady!: (error: Error) => void;
@@ -143,6 +184,8 @@ export class LinuxTerminal extends LitElement {
   }
 
   override updated(changed: Map<string, unknown>): void {
+    if (changed.has('serviceWorker') && this.serviceWorker)
+      void registerServiceWorker(this.serviceWorker);
     if (
       changed.has('rows') &&
       this.terminal &&
@@ -163,6 +206,7 @@ export class LinuxTerminal extends LitElement {
     super.disconnectedCallback();
     this.intersectionObserver?.disconnect();
     this.intersectionObserver = undefined;
+    this.precacheAbort?.abort();
     this.shutdown();
   }
 
@@ -225,6 +269,17 @@ export class LinuxTerminal extends LitElement {
     });
   }
 
+  /**
+   * Stores the whole image (manifest and every blob) in Cache Storage, so that under the service
+   * worker the page boots it offline; blobs stored already, by any image, are not fetched again.
+   * Emits `linux-terminal-precache-progress`, then `linux-terminal-precached`; on failure a
+   * `linux-terminal-error` (not fatal: the machine runs on) and rejects with the same error.
+   */
+  precache(): Promise<void> {
+    this.precaching ??= this.storeImage().finally(() => (this.precaching = undefined));
+    return this.precaching;
+  }
+
   /** Sends text to the guest as if typed. */
   send(text: string): void {
     this.post({ type: 'input', data: text });
@@ -247,6 +302,52 @@ export class LinuxTerminal extends LitElement {
       if (entries.some((e) => e.isIntersecting)) this.start();
     });
     this.intersectionObserver.observe(this);
+  }
+
+  /** The URL of the image's manifest. */
+  private imageUrl(): URL {
+    return builtInImages[this.image] ?? new URL(this.image, document.baseURI);
+  }
+
+  private async storeImage(): Promise<void> {
+    const abort = new AbortController();
+    this.precacheAbort = abort;
+    try {
+      const [, result] = await Promise.all([
+        serviceWorkerReady(),
+        precache(this.imageUrl(), {
+          signal: abort.signal,
+          onProgress: (progress) =>
+            this.emit<LinuxTerminalPrecacheProgressDetail>(
+              'linux-terminal-precache-progress',
+              progress,
+            ),
+        }),
+      ]);
+      this.precached = true;
+      this.emit<LinuxTerminalPrecachedDetail>('linux-terminal-precached', result);
+    } catch (error) {
+      const removed = abort.signal.aborted;
+      abort.abort(); // the service worker failed: stop fetching the image too
+      if (!removed) {
+        const { code = 'internal', message } = error as Error & {
+          code?: LinuxTerminalErrorDetail['code'];
+        };
+        this.emit<LinuxTerminalErrorDetail>('linux-terminal-error', {
+          code,
+          message,
+          fatal: false,
+        });
+      }
+      throw error;
+    }
+  }
+
+  /** `offline`: store the image once the shell is up, if a service worker will read it. */
+  private precacheInBackground(): void {
+    const underServiceWorker = serviceWorkerConfigured() || !!navigator.serviceWorker?.controller;
+    if (this.offline && underServiceWorker && !this.precached && !this.precaching)
+      this.precache().catch(() => {}); // reported by the error event
   }
 
   private scriptText(): string | undefined {
@@ -296,10 +397,9 @@ export class LinuxTerminal extends LitElement {
     });
     this.resizeObserver.observe(screen);
 
-    const worker = new Worker(new URL('../../engine/worker.js', import.meta.url), {
-      type: 'module',
-      name: 'linux-terminal',
-    });
+    const worker = new Worker(engineWorkerUrl, { type: 'module', name: 'linux-terminal' });
+    // The Worker's own loads are not in the page's resource timing: name them to the service worker.
+    handLoadedUrls([engineWorkerUrl, hartWasmUrl]);
     // Messages a replaced Worker sent before it was terminated may still be queued: ignore them.
     worker.addEventListener('message', (event: MessageEvent<EngineMessage>) => {
       if (worker === this.worker) this.onEngineMessage(event.data);
@@ -313,7 +413,7 @@ export class LinuxTerminal extends LitElement {
       );
     });
     this.worker = worker;
-    const image = builtInImages[this.image] ?? new URL(this.image, document.baseURI);
+    const image = this.imageUrl();
     const files = [...this.querySelectorAll('linux-file')]
       .filter((f): f is LinuxFile => f instanceof LinuxFile && f.path.startsWith('/'))
       .map((f) => ({ path: f.path, mode: f.modeBits, content: f.content }));
@@ -403,6 +503,7 @@ export class LinuxTerminal extends LitElement {
         this.status = 'ready';
         this.resolveReady();
         this.emit('linux-terminal-ready', {});
+        this.precacheInBackground();
         break;
       case 'progress':
         this.emit<LinuxTerminalProgressDetail>('linux-terminal-progress', {
@@ -416,7 +517,8 @@ export class LinuxTerminal extends LitElement {
         this.emit<LinuxTerminalExitDetail>('linux-terminal-exit', { reason: message.reason });
         break;
       case 'error':
-        this.fail(message.code, message.message);
+        if (message.fatal) this.fail(message.code, message.message);
+        else this.warn(message.code, message.message);
         break;
     }
   }
@@ -436,7 +538,13 @@ export class LinuxTerminal extends LitElement {
     this.status = 'error';
     this.terminal?.write(`\r\n\x1b[31m${message}\x1b[0m\r\n`);
     this.rejectReady(Object.assign(new Error(message), { code }));
-    this.emit<LinuxTerminalErrorDetail>('linux-terminal-error', { code, message });
+    this.emit<LinuxTerminalErrorDetail>('linux-terminal-error', { code, message, fatal: true });
+  }
+
+  /** An error the machine survives (the guest saw an I/O error): said, and the machine runs on. */
+  private warn(code: EngineErrorCode, message: string): void {
+    this.queueOutput(`\r\n\x1b[33m${message}\x1b[0m\r\n`);
+    this.emit<LinuxTerminalErrorDetail>('linux-terminal-error', { code, message, fatal: false });
   }
 
   private emit<T>(name: string, detail: T): void {
@@ -451,5 +559,7 @@ declare global {
     'linux-terminal-output': CustomEvent<LinuxTerminalOutputDetail>;
     'linux-terminal-exit': CustomEvent<LinuxTerminalExitDetail>;
     'linux-terminal-error': CustomEvent<LinuxTerminalErrorDetail>;
+    'linux-terminal-precache-progress': CustomEvent<LinuxTerminalPrecacheProgressDetail>;
+    'linux-terminal-precached': CustomEvent<LinuxTerminalPrecachedDetail>;
   }
 }
