@@ -1,5 +1,7 @@
 // `npm run bench:page`: the element in headless Chromium (Debian's), on the built bundle served
-// like any static site. Prints: time from the element connected to the shell prompt; the
+// like any static site. Prints: time from the element connected to the shell prompt, with the
+// image blobs the server sent for it (the first boot cold, the next ones from the browser's HTTP
+// cache, revalidated); the
 // main thread's longest tasks while the guest prints about 10 MB; the bundle sizes it loaded.
 // A benchmark: it prints figures and asserts nothing.
 import { startDevServer } from '@web/dev-server';
@@ -8,8 +10,23 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 
 const runs = Number(process.env.BENCH_RUNS ?? 3);
+/** Image blobs the server answered, and the bytes of those sent with a body (200). */
+const served = { requests: 0, bytes: 0 };
 const server = await startDevServer({
-  config: { rootDir: '.', port: 0, hostname: '127.0.0.1', nodeResolve: false },
+  config: {
+    rootDir: '.',
+    port: 0,
+    hostname: '127.0.0.1',
+    nodeResolve: false,
+    middleware: [
+      async (context, next) => {
+        await next();
+        if (!context.path.includes('/blobs/')) return;
+        served.requests++;
+        if (context.status === 200) served.bytes += Number(context.response.length ?? 0);
+      },
+    ],
+  },
   readCliArgs: false,
   readFileConfig: false,
   logStartMessage: false,
@@ -34,6 +51,7 @@ await page.goto(`http://127.0.0.1:${port}/demo/bench.html`, { waitUntil: 'load' 
 
 const boots: number[] = [];
 for (let i = 0; i < runs; i++) {
+  const before = { ...served };
   boots.push(
     await page.evaluate(async () => {
       const el = document.createElement('linux-terminal') as HTMLElement & {
@@ -48,6 +66,9 @@ for (let i = 0; i < runs; i++) {
       el.remove();
       return ms;
     }),
+  );
+  console.log(
+    `boot ${i + 1} (${i === 0 ? 'cold' : 'HTTP cache'}): ${boots[i].toFixed(0)} ms to the prompt; ${served.requests - before.requests} blob requests, ${((served.bytes - before.bytes) / 1024).toFixed(1)} KiB of blobs sent`,
   );
 }
 boots.sort((a, b) => a - b);
