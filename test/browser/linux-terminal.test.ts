@@ -114,6 +114,33 @@ describe('<linux-terminal>', () => {
     el.remove();
   });
 
+  it('keeps its width in a grid column, and its size while hidden', async () => {
+    // A grid column sized 1fr starts at its content's width: the terminal's own width must not
+    // feed back into the fit (it used to shrink two columns per fit, down to two).
+    const grid = await fixture<HTMLDivElement>(html`
+      <div style="display: grid; grid-template-columns: 1fr 1fr; width: 800px">
+        <linux-terminal autorun rows="6"></linux-terminal>
+        <linux-terminal autorun rows="6"></linux-terminal>
+      </div>
+    `);
+    const [left, right] = grid.querySelectorAll('linux-terminal');
+    await Promise.all([left.ready, right.ready]);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const cols = async (el: LinuxTerminal) =>
+      Number((await el.exec('stty size < /dev/hvc0')).output.trim().split(' ')[1]);
+    const before = await cols(left);
+    expect(before).to.be.within(30, 50);
+    expect(await cols(right)).to.equal(before);
+    // Hidden (a closed tab or <details>), it has no width: the guest keeps its size.
+    grid.style.display = 'none';
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await cols(left)).to.equal(before);
+    grid.style.display = 'grid';
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await cols(left)).to.equal(before);
+    grid.remove();
+  });
+
   it('types its script after boot and places <linux-file> files first', async () => {
     // Built from a string: the file's lines and indentation are what is tested, and a formatter
     // would reflow them inside an html`` template.

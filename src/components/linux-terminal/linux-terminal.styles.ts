@@ -3,6 +3,8 @@ import { css } from 'lit';
 export const terminalStyles = css`
   :host {
     display: block;
+    /* In a grid or flex row, take the width the layout gives, never the terminal's own. */
+    min-width: 0;
     --linux-terminal-background: #1e1e1e;
     --linux-terminal-foreground: #d4d4d4;
     --linux-terminal-accent: #2563eb;

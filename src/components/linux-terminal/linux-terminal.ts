@@ -459,6 +459,9 @@ export class LinuxTerminal extends LitElement {
 
   /** Fits the columns to the element's width; the height follows `rows`. Returns whether it changed. */
   private fitColumns(terminal: Terminal, fit: FitAddon): boolean {
+    // A terminal with no width (hidden in a closed <details> or tab, or being removed) keeps its
+    // size: fitted, it would shrink to two columns and the guest would reflow to match.
+    if (!terminal.element?.parentElement?.clientWidth) return false;
     const cols = fit.proposeDimensions()?.cols;
     const rows = this.rows ?? 24;
     if (!cols || (cols === terminal.cols && rows === terminal.rows)) return false;
