@@ -119,8 +119,13 @@ export class ConsoleSession {
           options.onChunk?.(visible.slice(streamed).replace(/\r\n/g, '\n'));
           streamed = visible.length;
         }
-        const m = at >= 0 ? /^(\d+)\r?\n/.exec(text.slice(at + marker.length)) : null;
-        return m ? { output: text.slice(0, at), exitCode: Number(m[1]) } : undefined;
+        if (at < 0) return undefined;
+        // Done at the prompt after the status, not at the status: a prompt still on its way
+        // would otherwise open the next command's output.
+        const after = text.slice(at + marker.length);
+        const m = /^(\d+)\r?\n/.exec(after);
+        if (!m || !SHELL_PROMPT.test(after.slice(m[0].length))) return undefined;
+        return { output: text.slice(0, at), exitCode: Number(m[1]) };
       },
       options.timeoutMs ?? 600_000,
       'the command did not finish',
