@@ -17,7 +17,8 @@ Boots the machine, runs COMMAND in the guest's shell, prints its output and exit
   --append ARGS       the kernel command line for --kernel (default: console=ttyS0)
   --memory MiB        guest memory, ${MIN_MEMORY_MIB} to ${MAX_MEMORY_MIB} (default: the image's, or 128)
   --timeout SECONDS   give up if the shell prompt has not appeared by then (default 120)
-  --stats             print boot time, instructions retired and MIPS on stderr
+  --stats             print boot time, instructions retired, MIPS and disk chunks fetched on
+                      stderr
 `;
 
 export const bootOptions = {
@@ -99,15 +100,23 @@ export async function runCommand(argv: string[]): Promise<number> {
     await guest.ready(timeoutSeconds * 1000);
     const booted = performance.now();
     const bootInstructions = await guest.thread.stats();
+    const bootFetched = await guest.thread.fetched();
     const result = await guest.exec(positionals.join(' '), {
       onChunk: (text) => process.stdout.write(text),
     });
     if (values.stats) {
       const instructions = await guest.thread.stats();
+      const fetched = await guest.thread.fetched();
       const seconds = (performance.now() - started) / 1000;
       console.error(
         `boot to prompt ${((booted - started) / 1000).toFixed(2)} s (${bootInstructions.toLocaleString('en')} instructions); ` +
           `total ${seconds.toFixed(2)} s, ${instructions.toLocaleString('en')} instructions, ${(Number(instructions) / seconds / 1e6).toFixed(1)} MIPS`,
+      );
+      // Disk chunks fetched: blobs, and their bytes as stored (gzip'd).
+      const chunks = ({ blobs, bytes }: { blobs: number; bytes: number }) =>
+        `${blobs} chunks, ${bytes.toLocaleString('en')} bytes`;
+      console.error(
+        `disk fetched: to the prompt ${chunks(bootFetched)}; in all ${chunks(fetched)}`,
       );
     }
     return result.exitCode;
