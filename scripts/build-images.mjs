@@ -4,7 +4,7 @@
 // cross toolchain); debian's is too large to commit and is built where it is needed.
 //
 //   node scripts/build-images.mjs [busybox|debian...] [--no-build] [--check] [--qemu] [--clean]
-//                                 [--work DIR] [--out DIR] [--mirror URL]
+//                                 [--work DIR] [--out DIR] [--mirror URL] [--install]
 //
 //   --no-build  do not compile or bootstrap: pack the image from what is already built in the
 //               work folder (kernel, BusyBox, the Debian root; seconds instead of minutes)
@@ -16,6 +16,7 @@
 //   --out DIR   the image's folder (default src/images/<name>/dist); blobs there that the new
 //               manifest does not name are deleted
 //   --mirror URL  debian: the Debian archive to bootstrap from (default: the host apt's)
+//   --install   install missing Debian packages with apt-get (as root) instead of listing them
 //
 // busybox (scripts/images/busybox.mjs): Linux from linux-source-6.1 (`make tinyconfig` +
 // kernel.config) and a static BusyBox from Debian's busybox source package (`make defconfig` +
@@ -32,7 +33,7 @@ import { mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BuildError, onPath, step } from './images/commands.mjs';
+import { BuildError, onPath, run, step } from './images/commands.mjs';
 import { buildBusyboxImage, busyboxPrerequisites } from './images/busybox.mjs';
 import { buildDebianImage, debianPrerequisites } from './images/debian.mjs';
 import { readImage, summarize } from './images/image-folder.mjs';
@@ -77,6 +78,7 @@ function parseArgs(argv) {
     work: undefined,
     out: undefined,
     mirror: undefined,
+    install: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -84,6 +86,7 @@ function parseArgs(argv) {
     else if (arg === '--no-build') options.compile = false;
     else if (arg === '--check') options.pack = false;
     else if (arg === '--clean') options.clean = true;
+    else if (arg === '--install') options.install = true;
     else if (arg === '--work' || arg === '--out') {
       if (!argv[i + 1]) throw new BuildError('IMAGES-USAGE', `${arg} needs a folder`);
       options[arg.slice(2)] = resolve(argv[++i]);
@@ -114,7 +117,15 @@ async function main() {
     ...(options.pack ? packPrerequisites : []),
     ...(options.qemu ? qemuPrerequisites : []),
   ];
-  const missing = [...new Set(needed.filter(({ present }) => !present()).map(({ pkg }) => pkg))];
+  let missing = [...new Set(needed.filter(({ present }) => !present()).map(({ pkg }) => pkg))];
+  if (missing.length && options.install) {
+    await step(`installing ${missing.join(' ')}`, () => {
+      const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+      run('apt-get', ['update'], { env });
+      run('apt-get', ['install', '-y', '--no-install-recommends', ...missing], { env });
+    });
+    missing = [...new Set(needed.filter(({ present }) => !present()).map(({ pkg }) => pkg))];
+  }
   if (missing.length) {
     throw new BuildError(
       'IMAGES-PREREQUISITES',

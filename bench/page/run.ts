@@ -1,13 +1,15 @@
 // `npm run bench:page`: the element in headless Chromium (Debian's), on the built bundle served
 // like any static site. Prints: time from the element connected to the shell prompt, with the
 // image blobs the server sent for it (the first boot cold, the next ones from the browser's HTTP
-// cache, revalidated); the
+// cache, revalidated), and the same for the debian image with a first Python run where it is
+// built; the
 // main thread's longest tasks while the guest prints about 10 MB; the bundle sizes it loaded.
 // A benchmark: it prints figures and asserts nothing.
 import { startDevServer } from '@web/dev-server';
 import puppeteer from 'puppeteer-core';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { allBlobs, parseManifest } from '../../src/engine/image/manifest.js';
 
 const runs = Number(process.env.BENCH_RUNS ?? 3);
 /** Image blobs the server answered, and the bytes of those sent with a body (200). */
@@ -75,6 +77,48 @@ boots.sort((a, b) => a - b);
 console.log(
   `connected → prompt: median ${boots[Math.floor(runs / 2)].toFixed(0)} ms (runs: ${boots.map((b) => b.toFixed(0)).join(', ')} ms)`,
 );
+
+// The debian image, where it has been built (npm run images:build -- debian): the prompt, then
+// a first `python3 -c pass`, with the blobs each needed, against what the image stores.
+const debianManifest = 'src/images/debian/dist/manifest.json';
+if (existsSync(debianManifest)) {
+  const stored = allBlobs(
+    parseManifest(readFileSync(debianManifest, 'utf8'), debianManifest),
+  ).reduce((sum, blob) => sum + statSync(`src/images/debian/dist/blobs/${blob.sha256}.gz`).size, 0);
+  const start = { ...served };
+  const prompt = await page.evaluate(async (url) => {
+    const el = document.createElement('linux-terminal') as HTMLElement & {
+      autorun: boolean;
+      image: string;
+      ready: Promise<void>;
+    };
+    el.id = 'debian';
+    el.image = url;
+    el.autorun = true;
+    const started = performance.now();
+    document.body.append(el);
+    await el.ready;
+    return performance.now() - started;
+  }, `/${debianManifest}`);
+  const atPrompt = { ...served };
+  const python = await page.evaluate(async () => {
+    const el = document.getElementById('debian') as HTMLElement & {
+      exec(c: string): Promise<{ exitCode: number }>;
+    };
+    const started = performance.now();
+    const { exitCode } = await el.exec('python3 -c pass');
+    const ms = performance.now() - started;
+    el.remove();
+    if (exitCode !== 0) throw new Error(`python3 -c pass exited ${exitCode}`);
+    return ms;
+  });
+  const kib = (bytes: number) => `${(bytes / 1024).toFixed(0)} KiB`;
+  const share = (bytes: number) => `${((100 * bytes) / stored).toFixed(1)}%`;
+  console.log(
+    `debian, cold: prompt ${prompt.toFixed(0)} ms (${atPrompt.requests - start.requests} blobs, ${kib(atPrompt.bytes - start.bytes)} = ${share(atPrompt.bytes - start.bytes)} of ${kib(stored)} stored); ` +
+      `then python3 -c pass ${python.toFixed(0)} ms (${served.requests - atPrompt.requests} more blobs; ${kib(served.bytes - start.bytes)} = ${share(served.bytes - start.bytes)} in all)`,
+  );
+}
 
 const flood = await page.evaluate(async () => {
   const longTasks: number[] = [];

@@ -4,7 +4,9 @@ import { dedent } from '../dedent.js';
 
 /**
  * A file for the guest of the enclosing `<linux-terminal>`: its text content is placed at `path`
- * before the guest's shell starts. Never shown in the page.
+ * before the guest's shell starts. Never shown in the page. Source with `<` or `&` in it (C's
+ * `#include <stdio.h>`, HTML) goes in a `<script type="text/plain">` child, whose text the
+ * browser does not parse as markup.
  *
  * @summary A file placed in the guest of the enclosing terminal.
  */
