@@ -56,3 +56,35 @@ export const Readonly: Story = {
 
 /** An image that does not exist: the error is shown in the terminal and as an event. */
 export const Error: Story = { args: { autorun: true, image: '/no/such/manifest.json', rows: 6 } };
+
+/** Files from the page: `<linux-file>` children are in the guest before the script runs. */
+export const Files: Story = {
+  render: ({ image }) =>
+    html`<linux-terminal image=${image} autorun rows="10" script="cat /root/hello.sh; ./hello.sh">
+      <linux-file path="/root/hello.sh" mode="0755">echo "hello from the page"</linux-file>
+    </linux-terminal>`,
+};
+
+/** Themed through CSS custom properties and `::part(base)`. */
+export const Themed: Story = {
+  render: ({ image }) =>
+    html`<style>
+        .solarized {
+          --linux-terminal-background: #fdf6e3;
+          --linux-terminal-foreground: #586e75;
+          --linux-terminal-accent: #b58900;
+        }
+        .solarized::part(base) {
+          border: 1px solid #eee8d5;
+        }
+      </style>
+      <linux-terminal class="solarized" image=${image} rows="8"></linux-terminal>`,
+};
+
+/** Boots only once scrolled into view (`loading="lazy"`); nothing is fetched before. */
+export const Lazy: Story = {
+  render: ({ image }) =>
+    html`<p>Scroll down.</p>
+      <div style="height: 150vh"></div>
+      <linux-terminal image=${image} autorun loading="lazy" rows="8"></linux-terminal>`,
+};

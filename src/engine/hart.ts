@@ -56,17 +56,18 @@ export interface HartLayout {
   MIE: number;
 }
 
-const wasmUrl = new URL('./cpu/hart.wasm', import.meta.url);
+/** Where the hart's wasm is, as the bundler placed it. */
+export const hartWasmUrl = new URL('./cpu/hart.wasm', import.meta.url);
 let compiled: Promise<WebAssembly.Module> | undefined;
 
 /** Compiles hart.wasm once per realm (Worker or Node process). */
 export function compileHart(): Promise<WebAssembly.Module> {
   compiled ??= (async () => {
-    if (wasmUrl.protocol === 'file:') {
+    if (hartWasmUrl.protocol === 'file:') {
       const { readFile } = await import('node:fs/promises');
-      return WebAssembly.compile(await readFile(wasmUrl));
+      return WebAssembly.compile(await readFile(hartWasmUrl));
     }
-    return WebAssembly.compileStreaming(fetch(wasmUrl));
+    return WebAssembly.compileStreaming(fetch(hartWasmUrl));
   })();
   return compiled;
 }

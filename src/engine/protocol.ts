@@ -27,6 +27,11 @@ export type HostMessage =
 
 /** Messages the Worker sends to the main thread. */
 export type EngineMessage =
+  /**
+   * First message: the engine's own files (the Worker script, the hart's wasm), for the service
+   * worker to keep; loads of a Worker are not in the page's resource timing.
+   */
+  | { type: 'loaded'; urls: string[] }
   | { type: 'progress'; phase: 'download' | 'boot'; loaded: number; total: number }
   | { type: 'output'; data: string }
   | { type: 'ready' }

@@ -3,6 +3,7 @@
 // relaying console output out and keystrokes in. The main thread never runs the emulator.
 import { MachineError, VirtMachine } from './board/virt-machine.js';
 import { CommandChannel, toBase64 } from './command-channel.js';
+import { hartWasmUrl } from './hart.js';
 import { SHELL_PROMPT } from './console-session.js';
 import { writeCpio } from './cpio.js';
 import { openDisk } from './disks/open-disk.js';
@@ -24,6 +25,8 @@ const fetcher = new BlobFetcher();
 function post(message: EngineMessage): void {
   scope.postMessage(message);
 }
+
+post({ type: 'loaded', urls: [scope.location.href, hartWasmUrl.href] });
 
 /** Reports an error; `fatal` when the machine is gone or never started. */
 function fail(code: EngineErrorCode, message: string, fatal = true): void {

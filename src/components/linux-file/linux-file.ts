@@ -23,9 +23,13 @@ export class LinuxFile extends LitElement {
   /** Octal permission bits, e.g. 0644 or 0755. */
   @property() mode = '0644';
 
-  /** The file's content: the element's text, with the indentation of its first line removed. */
+  /**
+   * The file's content: the element's text, with the indentation of its first line removed,
+   * ending in a newline as text files do (`<linux-file>echo hi</linux-file>` is "echo hi\n").
+   */
   get content(): string {
-    return dedent(this.textContent ?? '');
+    const text = dedent(this.textContent ?? '');
+    return text === '' || text.endsWith('\n') ? text : `${text}\n`;
   }
 
   /** The mode as a number; 0644 when it is not octal. */

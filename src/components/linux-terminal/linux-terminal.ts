@@ -13,7 +13,6 @@ import {
   serviceWorkerReady,
 } from '../../offline/service-worker-registration.js';
 import { dedent } from '../dedent.js';
-import { engineWorkerUrl, hartWasmUrl } from '../engine-files.js';
 import { LinuxFile } from '../linux-file/linux-file.js';
 import { terminalStyles } from './linux-terminal.styles.js';
 import { xtermStyles } from './xterm-css.generated.js';
@@ -397,9 +396,12 @@ export class LinuxTerminal extends LitElement {
     });
     this.resizeObserver.observe(screen);
 
-    const worker = new Worker(engineWorkerUrl, { type: 'module', name: 'linux-terminal' });
-    // The Worker's own loads are not in the page's resource timing: name them to the service worker.
-    handLoadedUrls([engineWorkerUrl, hartWasmUrl]);
+    // Written out in full so that bundlers (rollup with scripts/rollup/url-assets.js, Vite)
+    // recognise the Worker and bundle its entry.
+    const worker = new Worker(new URL('../../engine/worker.js', import.meta.url), {
+      type: 'module',
+      name: 'linux-terminal',
+    });
     // Messages a replaced Worker sent before it was terminated may still be queued: ignore them.
     worker.addEventListener('message', (event: MessageEvent<EngineMessage>) => {
       if (worker === this.worker) this.onEngineMessage(event.data);
@@ -502,6 +504,9 @@ export class LinuxTerminal extends LitElement {
         pending?.resolve({ exitCode: message.exitCode, output: message.output });
         break;
       }
+      case 'loaded':
+        handLoadedUrls(message.urls);
+        break;
       case 'ready':
         this.status = 'ready';
         this.resolveReady();
