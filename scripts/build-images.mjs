@@ -162,7 +162,7 @@ async function main() {
       mkdirSync(work, { recursive: true });
       for (const tty of ['ttyS0']) {
         const { cmdline, bootSeconds, timings } = await bootInQemu({
-          image,
+          out,
           tty,
           work,
           timed: images[name].timed,

@@ -5,6 +5,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { ConsoleSession, GuestError } from '../../src/engine/console-session.js';
 import { GuestShell } from '../../src/engine/node/guest-shell.js';
 import { builtInManifest, loadBootImage } from '../../src/engine/node/images.js';
+import { qemuVirtArgs } from '../../src/images/builder/qemu-command.js';
 import { unpackImage } from '../../src/images/builder/unpack-image.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -54,31 +55,7 @@ const qemuFiles = unpackImage(
 );
 
 async function qemu(): Promise<Figures> {
-  const { manifest, kernel, initrd, disks } = qemuFiles;
-  const args = [
-    '-M',
-    'virt',
-    '-m',
-    `${manifest.memoryMiB}M`,
-    '-display',
-    'none',
-    '-serial',
-    'stdio',
-    '-monitor',
-    'none',
-    '-kernel',
-    kernel,
-    ...(initrd ? ['-initrd', initrd] : []),
-    // The same disks as virtio block devices, written to a snapshot only.
-    ...disks.flatMap((file, i) => [
-      '-drive',
-      `file=${file},format=raw,if=none,id=disk${i},snapshot=on`,
-      '-device',
-      `virtio-blk-device,drive=disk${i}`,
-    ]),
-    '-append',
-    manifest.cmdline,
-  ];
+  const args = qemuVirtArgs(qemuFiles);
   const child = spawn('qemu-system-riscv64', args, { stdio: ['pipe', 'pipe', 'inherit'] });
   const session = new ConsoleSession((text) => child.stdin.write(text));
   const decoder = new TextDecoder();

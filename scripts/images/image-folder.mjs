@@ -24,7 +24,7 @@ export function pruneImageFolder(out, manifest) {
 
 /**
  * Reads the image in `out` and checks every blob its manifest names (present, gunzips to the size
- * and SHA-256 listed). Returns the manifest, the blobs' compressed bytes, and `blob(sha256)`.
+ * and SHA-256 listed). Returns the manifest, the blobs' compressed bytes and their number.
  */
 export function readImage(out) {
   const path = join(out, 'manifest.json');
@@ -40,9 +40,9 @@ export function readImage(out) {
   } catch (error) {
     throw new BuildError('IMAGES-CORRUPT', `${error.message}; rebuild it`);
   }
-  const blobs = new Map();
+  const blobs = allBlobs(manifest);
   let storedBytes = 0;
-  for (const { sha256: hash, size } of allBlobs(manifest)) {
+  for (const { sha256: hash, size } of blobs) {
     const file = join(out, manifest.blobs, `${hash}.gz`);
     if (!existsSync(file)) {
       throw new BuildError('IMAGES-CORRUPT', `${file}, named in ${path}, is missing; rebuild it`);
@@ -56,9 +56,8 @@ export function readImage(out) {
         `${file} does not hold what its name says; rebuild it`,
       );
     }
-    blobs.set(hash, data);
   }
-  return { manifest, storedBytes, blobCount: blobs.size, blob: (hash) => blobs.get(hash) };
+  return { manifest, storedBytes, blobCount: blobs.length };
 }
 
 export function summarize(out, { manifest, storedBytes, blobCount }) {

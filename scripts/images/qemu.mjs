@@ -1,9 +1,16 @@
 // Booting a built image in Debian's QEMU (qemu-system-riscv64 -M virt, OpenSBI as firmware) and
 // driving its shell over the serial console, to check an image apart from this project's engine.
 import { spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { tsImport } from 'tsx/esm/api';
 import { BuildError } from './commands.mjs';
+
+const { unpackImage } = await tsImport('../../src/images/builder/unpack-image.ts', import.meta.url);
+const { qemuVirtArgs } = await tsImport(
+  '../../src/images/builder/qemu-command.ts',
+  import.meta.url,
+);
 
 /** Collects a child's output and waits for patterns in it, like expect(1). */
 export class Transcript {
@@ -49,36 +56,17 @@ export class Transcript {
 }
 
 /**
- * Boots `image` (from readImage) in QEMU with console `tty`, its disks as virtio block devices,
- * and drives a shell session; returns seconds to the prompt, and those that each of the `timed`
+ * Boots the image in `out` in QEMU with console `tty`, its disks as virtio block devices, and
+ * drives a shell session; returns seconds to the prompt, and those that each of the `timed`
  * commands took (wall clock, from Enter to the next prompt).
  */
-export async function bootInQemu({ image, tty, work, timed = [] }) {
-  const { manifest, blob } = image;
-  const cmdline = manifest.cmdline.replace(/\bconsole=\S+/, `console=${tty}`);
+export async function bootInQemu({ out, tty, work, timed = [] }) {
   // QEMU boots files: the kernel, initramfs and disks put back together from the blobs.
   const files = join(work, 'qemu');
   rmSync(files, { recursive: true, force: true });
-  mkdirSync(files);
-  writeFileSync(join(files, 'Image'), blob(manifest.kernel.sha256));
-  const args = ['-M', 'virt', '-m', `${manifest.memoryMiB}M`, '-nographic', '-no-reboot'];
-  args.push('-kernel', join(files, 'Image'), '-append', cmdline);
-  if (manifest.initrd) {
-    writeFileSync(join(files, 'initrd'), blob(manifest.initrd.sha256));
-    args.push('-initrd', join(files, 'initrd'));
-  }
-  manifest.disks.forEach((disk, i) => {
-    const path = join(files, `vd${String.fromCharCode(97 + i)}.img`);
-    const chunks = disk.chunks.map((hash, n) =>
-      hash ? blob(hash) : Buffer.alloc(Math.min(disk.chunkSize, disk.size - n * disk.chunkSize)),
-    );
-    writeFileSync(path, Buffer.concat(chunks));
-    // snapshot=on: the guest's writes stay in QEMU, like the engine's copy-on-write overlay.
-    args.push('-drive', `file=${path},format=raw,if=none,id=disk${i},snapshot=on`);
-    args.push('-device', `virtio-blk-device,drive=disk${i}`);
-  });
-  // The engine's board has an entropy device too (without one, getrandom() may wait seconds).
-  args.push('-device', 'virtio-rng-device');
+  const image = unpackImage(join(out, 'manifest.json'), files);
+  const cmdline = image.manifest.cmdline.replace(/\bconsole=\S+/, `console=${tty}`);
+  const args = qemuVirtArgs(image, cmdline);
   const started = performance.now();
   const qemu = spawn('qemu-system-riscv64', args, { stdio: ['pipe', 'pipe', 'pipe'] });
   const exited = new Promise((resolveExit) =>
