@@ -15,10 +15,9 @@ import type { EngineErrorCode, EngineMessage, HostMessage } from './protocol.js'
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const encoder = new TextEncoder();
 let machine: VirtMachine | undefined;
-let machineCreated!: () => void;
-/** Resolves once the machine exists, so early exec requests wait for it instead of being lost. */
-const machineExists = new Promise<void>((resolve) => (machineCreated = resolve));
 let size = { cols: 80, rows: 24 };
+// Requests wait in the channel until the guest's agent says it is ready, so an exec() sent
+// before the machine exists is not lost.
 const commands = new CommandChannel((data) => machine?.sendCommand(data));
 const fetcher = new BlobFetcher();
 
@@ -109,7 +108,6 @@ async function boot(message: Extract<HostMessage, { type: 'boot' }>): Promise<vo
       if (filesPlaced) typeNextLine();
     },
   });
-  machineCreated();
   const exit = await machine.run();
   if (exit.reason === 'panic')
     fail('kernel-panic', `The Linux kernel stopped with an error: ${exit.message}`);
@@ -126,11 +124,10 @@ function withFiles(
   const extra = writeCpio(
     files.map((f) => ({ path: f.path, mode: f.mode, data: encoder.encode(f.content) })),
   );
-  const base = initrd;
   // Archives are concatenated on a 4-byte boundary.
-  const start = Math.ceil(base.length / 4) * 4;
+  const start = Math.ceil(initrd.length / 4) * 4;
   const out = new Uint8Array(start + extra.length);
-  out.set(base);
+  out.set(initrd);
   out.set(extra, start);
   return out;
 }
@@ -161,8 +158,8 @@ scope.addEventListener('message', (event: MessageEvent<HostMessage>) => {
       machine?.resize(message.cols, message.rows);
       break;
     case 'exec':
-      machineExists
-        .then(() => commands.run(message.command))
+      void commands
+        .run(message.command)
         .then(({ exitCode, output }) =>
           post({ type: 'exec-result', id: message.id, exitCode, output }),
         );

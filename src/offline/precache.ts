@@ -2,15 +2,10 @@
 // Storage where the service worker looks for them (cache-names.ts). Each blob is verified exactly
 // as the engine verifies it (BlobFetcher: decompressed, measured, hashed) before it is stored, and
 // a blob already stored (by this image or another that shares it) is not fetched again.
-import { BlobFetcher, httpError, unreachable } from '../engine/image/blob-fetcher.js';
+import { BlobFetcher } from '../engine/image/blob-fetcher.js';
 import { ImageError } from '../engine/image/image-error.js';
-import {
-  type BlobRef,
-  type ImageManifest,
-  allBlobs,
-  blobUrl,
-  parseManifest,
-} from '../engine/image/manifest.js';
+import { fetchManifest as readManifest } from '../engine/image/load-image.js';
+import { type BlobRef, type ImageManifest, allBlobs, blobUrl } from '../engine/image/manifest.js';
 import { BLOB_CACHE, PAGE_CACHE } from './cache-names.js';
 
 export interface PrecacheProgress {
@@ -97,18 +92,19 @@ export async function precache(
   return { ...progress, fetched };
 }
 
-/** The manifest (revalidated, as the engine reads it) and a copy of its response to store. */
+/** The manifest, read as the engine reads it, and a copy of its response to store. */
 async function fetchManifest(url: URL, signal?: AbortSignal) {
-  let response: Response;
+  let response: Response | undefined;
   try {
-    response = await fetch(url, { cache: 'no-cache', signal });
+    const manifest = await readManifest(url, async (u, init) => {
+      response = await fetch(u, { ...init, signal });
+      return response.clone();
+    });
+    return { manifest, response: response! };
   } catch (error) {
-    signal?.throwIfAborted();
-    throw unreachable(url, 'image manifest', error);
+    signal?.throwIfAborted(); // an aborted fetch looks like a network error: say what it was
+    throw error;
   }
-  if (!response.ok) throw httpError(url, 'image manifest', response.status, 'manifest-not-found');
-  const copy = response.clone();
-  return { manifest: parseManifest(await response.text(), url.href), response: copy };
 }
 
 async function put(cache: Cache, url: URL, response: Response, manifest: ImageManifest) {
