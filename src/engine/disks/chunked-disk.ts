@@ -35,15 +35,6 @@ export class ChunkedDisk implements BlockBackend {
     this.zeros = new Uint8Array(this.chunkSize);
   }
 
-  /** Chunks held in memory, and chunks in the disk that are stored (not zero). */
-  get counts(): { fetched: number; stored: number; total: number } {
-    return {
-      fetched: this.present.size,
-      stored: this.chunks.filter((c) => c !== null).length,
-      total: this.chunks.length,
-    };
-  }
-
   private chunkLength(index: number): number {
     return Math.min(this.chunkSize, this.size - index * this.chunkSize);
   }

@@ -15,11 +15,6 @@ export class OverlayDisk implements BlockBackend {
     return this.below.size;
   }
 
-  /** Bytes the guest has written, held in memory (whole pages). */
-  get bytesHeld(): number {
-    return this.pages.size * PAGE;
-  }
-
   read(offset: number, length: number): Uint8Array | Promise<Uint8Array> {
     const first = Math.floor(offset / PAGE);
     const last = Math.floor((offset + length - 1) / PAGE);
