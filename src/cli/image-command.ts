@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { buildImage } from '../images/builder/build-image.js';
 import { ImageBuildError } from '../images/builder/image-build-error.js';
 import { formatSize, parseSize } from '../images/builder/size.js';
+import { MAX_MEMORY_MIB, MIN_MEMORY_MIB } from '../engine/memory-size.js';
 
 export const imageUsage = `usage: linux-terminal image build --kernel FILE [--initrd FILE] [--disk FILE|DIR ...]
            [--disk-size SIZE] [--chunk-size SIZE] [--append ARGS] [--memory MiB] [--name NAME]
@@ -20,7 +21,7 @@ inputs give the same files; blobs already in DIR are kept, so images built into 
   --chunk-size SIZE    bytes per disk chunk, a power of two from 4K to 4M (default 64K)
   --append ARGS        the kernel command line (default: console=ttyS0, and with a disk but no
                        initramfs also root=/dev/vda rw)
-  --memory MiB         default guest memory, 16 to 2048 (default 128)
+  --memory MiB         default guest memory, ${MIN_MEMORY_MIB} to ${MAX_MEMORY_MIB} (default 128)
   --name NAME          the image's label (default: the name of DIR)
   --built-from K=V     record a package version the image was built from; repeatable
   --out DIR            the output folder
@@ -82,7 +83,7 @@ async function buildCommand(argv: string[]): Promise<number> {
     if (memory !== undefined && !/^\d+$/.test(memory))
       throw new ImageBuildError(
         'memory-invalid',
-        `--memory must be a whole number of MiB from 16 to 2048, not '${memory}'`,
+        `--memory must be a whole number of MiB from ${MIN_MEMORY_MIB} to ${MAX_MEMORY_MIB}, not '${memory}'`,
       );
     options = {
       kernel: values.kernel,

@@ -271,7 +271,8 @@ test('bad inputs are refused with a code and a sentence, before anything is writ
     await rejects({ disks: [join(work, 'no-disk')] }, 'disk-not-found', /no-disk/),
     await rejects({ disks: [file(noise(1000, 'd'))] }, 'disk-size-invalid', /1000 bytes/),
     await rejects({ disks: [file(Buffer.alloc(0))] }, 'disk-size-invalid', /0 bytes/),
-    await rejects({ memoryMiB: 8 }, 'memory-invalid', /from 16 to 2048/),
+    await rejects({ memoryMiB: 8 }, 'memory-invalid', /from 32 to 1920/),
+    await rejects({ memoryMiB: 2048 }, 'memory-invalid', /from 32 to 1920/),
     await rejects({ diskSize: 1 << 20 }, 'disk-size-invalid', /folder disks only/),
   ];
   for (const chunkSize of [2048, 12288, 8 << 20])

@@ -17,6 +17,7 @@ import { buildDeviceTree } from './device-tree.js';
 import { yieldToEventLoop } from './event-loop.js';
 import * as map from './memory-map.js';
 import { Sbi } from './sbi.js';
+import { MAX_MEMORY_MIB, MIN_MEMORY_MIB, memorySizeProblem } from '../memory-size.js';
 
 export class MachineError extends Error {
   constructor(
@@ -51,8 +52,7 @@ export type MachineExit =
   | { reason: 'panic'; message: string }
   | { reason: 'stopped' };
 
-export const MIN_MEMORY_MIB = 32;
-export const MAX_MEMORY_MIB = 1920;
+export { MIN_MEMORY_MIB, MAX_MEMORY_MIB };
 
 const IRQ_MSI = 1 << 3;
 const IRQ_MTI = 1 << 7;
@@ -143,12 +143,8 @@ export class VirtMachine {
 
   static async create(options: MachineOptions): Promise<VirtMachine> {
     const { memoryMiB } = options;
-    if (!Number.isInteger(memoryMiB) || memoryMiB < MIN_MEMORY_MIB || memoryMiB > MAX_MEMORY_MIB) {
-      throw new MachineError(
-        'bad-memory-size',
-        `memory must be a whole number of MiB from ${MIN_MEMORY_MIB} to ${MAX_MEMORY_MIB}, not ${memoryMiB}`,
-      );
-    }
+    const problem = memorySizeProblem(memoryMiB);
+    if (problem) throw new MachineError('bad-memory-size', `memory ${problem}`);
     checkKernel(options.kernel);
     const bus = new Bus();
     const hart = await Hart.create({

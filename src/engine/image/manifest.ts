@@ -3,6 +3,7 @@
 // named by the SHA-256 of its uncompressed content and stored gzip-compressed beside the manifest,
 // so blobs are immutable, cacheable forever and shared between images.
 import { ImageError } from './image-error.js';
+import { memorySizeProblem } from '../memory-size.js';
 
 export const MANIFEST_FORMAT = 'linux-terminal-image';
 export const MANIFEST_VERSION = 1;
@@ -89,8 +90,7 @@ export function parseManifest(text: string, where: string): ImageManifest {
     (!isBlob(m.kernel) && '"kernel" must be {size, sha256}') ||
     (m.initrd !== undefined && !isBlob(m.initrd) && '"initrd" must be {size, sha256}') ||
     (typeof m.cmdline !== 'string' && '"cmdline" must be a string') ||
-    (!(Number.isInteger(m.memoryMiB) && m.memoryMiB >= 16 && m.memoryMiB <= 2048) &&
-      '"memoryMiB" must be an integer from 16 to 2048') ||
+    (memorySizeProblem(m.memoryMiB) && `"memoryMiB" ${memorySizeProblem(m.memoryMiB)}`) ||
     (!Array.isArray(m.disks) && '"disks" must be a list') ||
     (typeof m.blobs !== 'string' && '"blobs" must be a relative URL') ||
     (m.encoding !== 'gzip' && '"encoding" must be "gzip"') ||

@@ -21,6 +21,7 @@ import {
 } from '../../engine/image/manifest.js';
 import { DEFAULT_UUID, ext2FromFolder } from './ext2-from-folder.js';
 import { ImageBuildError } from './image-build-error.js';
+import { memorySizeProblem } from '../../engine/memory-size.js';
 
 export const DEFAULT_CHUNK_SIZE = 64 << 10;
 const BLOBS = 'blobs/';
@@ -38,7 +39,7 @@ export interface BuildImageOptions {
   chunkSize?: number;
   /** The kernel command line; default `console=ttyS0`, plus `root=/dev/vda rw` with a disk and no initrd. */
   cmdline?: string;
-  /** Default guest memory, 16 to 2048 MiB; default 128. */
+  /** Default guest memory, MIN_MEMORY_MIB to MAX_MEMORY_MIB (src/engine/memory-size.ts); default 128. */
   memoryMiB?: number;
   /** The image's label; default the name of the output folder. */
   name?: string;
@@ -147,11 +148,9 @@ function checkOptions(options: BuildImageOptions, chunkSize: number, memoryMiB: 
       'chunk-size-invalid',
       `the chunk size must be a power of two from 4K to 4M (e.g. 64K), not ${chunkSize} bytes`,
     );
-  if (!Number.isInteger(memoryMiB) || memoryMiB < 16 || memoryMiB > 2048)
-    throw new ImageBuildError(
-      'memory-invalid',
-      `the memory size must be a whole number of MiB from 16 to 2048, not ${memoryMiB}`,
-    );
+  const memoryProblem = memorySizeProblem(memoryMiB);
+  if (memoryProblem)
+    throw new ImageBuildError('memory-invalid', `the memory size ${memoryProblem}`);
   const disks = options.disks ?? [];
   for (const disk of disks) {
     const stat = statSync(disk, { throwIfNoEntry: false });

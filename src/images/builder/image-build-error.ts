@@ -18,7 +18,7 @@ export type ImageBuildErrorCode =
   | 'chunk-size-invalid'
   /** A size string (--disk-size, --chunk-size) is not a number of bytes with an optional K, M or G. */
   | 'size-invalid'
-  /** The memory size is not a whole number of MiB from 16 to 2048. */
+  /** The memory size is not a whole number of MiB in the range of src/engine/memory-size.ts. */
   | 'memory-invalid'
   /** mke2fs or debugfs (Debian's e2fsprogs) is not installed. */
   | 'mke2fs-missing'
