@@ -202,17 +202,22 @@ export class VirtMachine {
     h.privilege = 1; // S-mode
   }
 
-  /** Keyboard input for the guest's console. */
-  sendInput(data: Uint8Array): void {
-    if (this.useHvc) this.console.receive(data);
-    else this.uart.receive(data);
+  /**
+   * Keyboard input for the guest's console. It reaches the guest as fast as the guest reads it;
+   * until then the console holds up to INPUT_QUEUE_BYTES (4 MiB). Returns how many bytes were
+   * taken: all of them unless that much is already waiting.
+   */
+  sendInput(data: Uint8Array): number {
+    const accepted = this.useHvc ? this.console.receive(data) : this.uart.receive(data);
     this.wake?.();
+    return accepted;
   }
 
-  /** Bytes for the command channel (hvc1). */
-  sendCommand(data: Uint8Array): void {
-    this.commandChannel.receive(data);
+  /** Bytes for the command channel (hvc1), held like sendInput's; returns how many were taken. */
+  sendCommand(data: Uint8Array): number {
+    const accepted = this.commandChannel.receive(data);
     this.wake?.();
+    return accepted;
   }
 
   /** The terminal's size changed (virtio console; the UART has no notion of it). */

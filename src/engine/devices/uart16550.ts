@@ -1,7 +1,9 @@
 // An NS16550A UART (the virt board's serial port at 0x1000_0000): transmit is instantaneous, so
-// the transmitter is always empty; received bytes wait in a FIFO. Registers per the National
-// Semiconductor PC16550D datasheet.
+// the transmitter is always empty; received bytes wait in a FIFO, and what does not fit waits
+// on the host's side until the guest reads (flow control, as a wire with RTS/CTS would do).
+// Registers per the National Semiconductor PC16550D datasheet.
 import type { MmioDevice } from '../bus.js';
+import { InputQueue } from './input-queue.js';
 
 const IER_RDI = 1; // received data available
 const IER_THRI = 2; // transmitter holding register empty
@@ -26,23 +28,37 @@ export class Uart16550 implements MmioDevice {
   private divisor = 1;
   private thrPending = false; // a THRE interrupt is owed (cleared by reading IIR or writing THR)
   private readonly rx: number[] = [];
+  /** Input that has not reached the FIFO yet (bounded: see InputQueue). */
+  private readonly backlog = new InputQueue();
 
   constructor(
     private readonly onTransmit: (byte: number) => void,
     private readonly onIrq: (level: boolean) => void,
   ) {}
 
-  /** Bytes from the host's keyboard; returns how many were accepted. */
+  /**
+   * Bytes from the host's keyboard, passed to the guest as it reads; returns how many were taken
+   * (fewer only when INPUT_QUEUE_BYTES are already waiting).
+   */
   receive(bytes: Uint8Array): number {
-    const room = Math.max(0, RX_CAPACITY - this.rx.length);
-    const accepted = Math.min(room, bytes.length);
-    for (let i = 0; i < accepted; i++) this.rx.push(bytes[i]);
+    const accepted = this.backlog.push(bytes);
+    this.refill();
     this.update();
     return accepted;
   }
 
-  get rxRoom(): number {
-    return RX_CAPACITY - this.rx.length;
+  /** Bytes the guest has not read yet. */
+  get pending(): number {
+    return this.rx.length + this.backlog.length;
+  }
+
+  /** Moves waiting input into the FIFO as far as it has room. */
+  private refill(): void {
+    while (this.backlog.length > 0 && this.rx.length < RX_CAPACITY) {
+      const bytes = this.backlog.peek(RX_CAPACITY - this.rx.length);
+      for (const byte of bytes) this.rx.push(byte);
+      this.backlog.drop(bytes.length);
+    }
   }
 
   private interruptId(): number {
@@ -61,6 +77,7 @@ export class Uart16550 implements MmioDevice {
       case 0: {
         if (dlab) return this.divisor & 0xff;
         const byte = this.rx.shift() ?? 0;
+        if (this.backlog.length > 0) this.refill();
         this.update();
         return byte;
       }
@@ -113,7 +130,10 @@ export class Uart16550 implements MmioDevice {
         break;
       case 2:
         this.fcr = value & 0xc9;
-        if (value & 2) this.rx.length = 0; // clear receive FIFO
+        if (value & 2) {
+          this.rx.length = 0; // clear receive FIFO; input still on its way arrives after
+          this.refill();
+        }
         break;
       case 3:
         this.lcr = value;

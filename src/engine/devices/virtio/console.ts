@@ -1,5 +1,6 @@
 // virtio-console, one port (Virtio 1.2, 5.3 "Console Device"): hvc0 in the guest. Queue 0 carries
 // input to the guest, queue 1 output from it. The window size lives in the config space.
+import { InputQueue } from '../input-queue.js';
 import type { VirtioDeviceType, VirtioMmio } from './mmio.js';
 import { readFromBuffers, writeToBuffers } from './virtqueue.js';
 
@@ -12,7 +13,8 @@ export class VirtioConsole implements VirtioDeviceType {
   transport!: VirtioMmio;
   private cols = 80;
   private rows = 24;
-  private pendingInput: Uint8Array[] = [];
+  /** Input the guest has posted no receive buffers for yet (bounded: see InputQueue). */
+  private readonly pendingInput = new InputQueue();
 
   constructor(private readonly onOutput: (data: Uint8Array) => void) {}
 
@@ -41,10 +43,19 @@ export class VirtioConsole implements VirtioDeviceType {
     if (this.transport?.driverOk) this.transport.interruptConfig();
   }
 
-  /** Queues bytes for the guest; they are delivered as soon as it has posted receive buffers. */
-  receive(data: Uint8Array): void {
-    this.pendingInput.push(data.slice());
+  /**
+   * Queues bytes for the guest, delivered as it posts receive buffers; returns how many were
+   * taken (fewer only when INPUT_QUEUE_BYTES are already waiting).
+   */
+  receive(data: Uint8Array): number {
+    const accepted = this.pendingInput.push(data);
     this.deliver();
+    return accepted;
+  }
+
+  /** Bytes still waiting for the guest. */
+  get pending(): number {
+    return this.pendingInput.length;
   }
 
   notify(index: number): void {
@@ -57,7 +68,7 @@ export class VirtioConsole implements VirtioDeviceType {
   }
 
   reset(): void {
-    this.pendingInput = [];
+    this.pendingInput.clear();
   }
 
   private deliver(): void {
@@ -67,10 +78,10 @@ export class VirtioConsole implements VirtioDeviceType {
     let delivered = false;
     while (this.pendingInput.length > 0 && queue.hasAvailable(t.memory)) {
       const chain = queue.pop(t.memory)!;
-      const data = this.pendingInput[0];
+      const room = chain.writable.reduce((sum, buffer) => sum + buffer.length, 0);
+      const data = this.pendingInput.peek(Math.min(room, this.pendingInput.length));
       const written = writeToBuffers(t.memory, chain.writable, data);
-      if (written < data.length) this.pendingInput[0] = data.subarray(written);
-      else this.pendingInput.shift();
+      this.pendingInput.drop(written);
       queue.push(t.memory, chain.head, written);
       delivered = true;
     }
