@@ -2,10 +2,20 @@
 // backoff, and no byte handed out before it is decompressed, measured and hashed. The same code
 // runs in the browser Worker (fetch over HTTP, through the service worker when there is one) and
 // in Node (where `fetch` also reads file: URLs, see node/file-fetch.ts).
+import { sha256 } from '@noble/hashes/sha2.js';
+import {
+  DEFAULT_TIMEOUTS,
+  type FetchFunction,
+  type FetchTimeouts,
+  blobTooLarge,
+  compressedCap,
+  concat,
+  fetchBody,
+} from './bounded-fetch.js';
 import { ImageError, type ImageErrorCode } from './image-error.js';
 import type { BlobRef } from './manifest.js';
 
-export type FetchFunction = (url: URL, init?: RequestInit) => Promise<Response>;
+export type { FetchFunction, FetchTimeouts };
 
 export interface BlobFetcherOptions {
   fetch?: FetchFunction;
@@ -15,6 +25,8 @@ export interface BlobFetcherOptions {
   retries?: number;
   /** Delay before the first retry; doubled for each next one. */
   backoffMs?: number;
+  /** How long a request may wait for its answer, and its body for the next byte (15 s each). */
+  timeouts?: Partial<FetchTimeouts>;
 }
 
 export interface FetchStats {
@@ -24,11 +36,16 @@ export interface FetchStats {
   bytes: number;
 }
 
-/** Lower-case hex SHA-256 (Web Crypto: the same in browsers and Node). */
+/**
+ * Lower-case hex SHA-256: Web Crypto where there is one; a page on plain http:// other than
+ * localhost is not a secure context and has no `crypto.subtle` (W3C Secure Contexts, and Web
+ * Crypto's [SecureContext] attribute), so there @noble/hashes computes it.
+ */
 export async function sha256Hex(data: Uint8Array): Promise<string> {
-  const digest = new Uint8Array(
-    await crypto.subtle.digest('SHA-256', data as Uint8Array<ArrayBuffer>),
-  );
+  const subtle = globalThis.crypto?.subtle;
+  const digest = subtle
+    ? new Uint8Array(await subtle.digest('SHA-256', data as Uint8Array<ArrayBuffer>))
+    : sha256(data);
   return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
@@ -60,30 +77,62 @@ export function httpError(url: URL, what: string, status: number, notFound: Imag
     : new ImageError('server-error', `the server of ${url.href} answered HTTP ${status}`);
 }
 
+/** Input fed to the inflater at a time: deflate expands at most ~1032:1, so ≤ 17 MiB out per piece. */
+const INFLATE_PIECE = 16 * 1024;
+
 /**
- * gunzip with the platform's DecompressionStream; a stream that ends early is truncated. (Also
- * used by the service worker, which checks a blob's hash before it caches it.)
+ * gunzip with the platform's DecompressionStream, as a stream that stops as soon as the output
+ * passes `maxSize` (`chunk-too-large`: a small file may inflate to gigabytes); a stream that ends
+ * early is truncated. (Also used by the service worker, which checks a blob's hash before it
+ * caches it.)
  */
-export async function gunzip(data: Uint8Array, url: URL): Promise<Uint8Array> {
+export async function gunzip(data: Uint8Array, url: URL, maxSize = Infinity): Promise<Uint8Array> {
   // A server that sent the file with Content-Encoding: gzip has had it decoded already.
-  if (data[0] !== 0x1f || data[1] !== 0x8b) return data;
+  if (data[0] !== 0x1f || data[1] !== 0x8b) {
+    if (data.length > maxSize) throw blobTooLarge(url, 'image file', maxSize);
+    return data;
+  }
+  const inflater = new DecompressionStream('gzip');
+  const writer = inflater.writable.getWriter();
+  const reader = inflater.readable.getReader();
+  // Small pieces, each written once the inflater has taken the last: the output waiting to be
+  // read stays small however far the input would inflate.
+  const feeding = (async () => {
+    for (let at = 0; at < data.length; at += INFLATE_PIECE)
+      await writer.write(data.subarray(at, at + INFLATE_PIECE) as Uint8Array<ArrayBuffer>);
+    await writer.close();
+  })();
+  feeding.catch(() => {}); // its failure is seen by the reader
+  const parts: Uint8Array[] = [];
+  let length = 0;
   try {
-    const stream = new Blob([data as Uint8Array<ArrayBuffer>])
-      .stream()
-      .pipeThrough(new DecompressionStream('gzip'));
-    return new Uint8Array(await new Response(stream).arrayBuffer());
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      length += value.length;
+      if (length > maxSize) {
+        await reader.cancel().catch(() => {});
+        await writer.abort().catch(() => {});
+        throw blobTooLarge(url, 'image file', maxSize);
+      }
+      parts.push(value);
+    }
+    await feeding;
   } catch (error) {
+    if (error instanceof ImageError) throw error;
     throw new ImageError(
       'chunk-truncated',
       `${url.href} is not a complete gzip stream (${(error as Error).message}): the download was cut off or the file is damaged`,
     );
   }
+  return concat(parts, length);
 }
 
 /** Whether a failure may go away on its own (worth a retry). */
 function transient(error: unknown): boolean {
   return (
-    !(error instanceof ImageError) || !['chunk-not-found', 'quota-exceeded'].includes(error.code)
+    !(error instanceof ImageError) ||
+    !['chunk-not-found', 'quota-exceeded', 'chunk-too-large'].includes(error.code)
   );
 }
 
@@ -93,6 +142,8 @@ export class BlobFetcher {
   private readonly concurrency: number;
   private readonly retries: number;
   private readonly backoffMs: number;
+  /** Public so that a Worker can set them when its boot message arrives. */
+  timeouts: FetchTimeouts;
   private active = 0;
   private readonly queue: (() => void)[] = [];
   private readonly inFlight = new Map<string, Promise<Uint8Array>>();
@@ -102,6 +153,7 @@ export class BlobFetcher {
     this.concurrency = options.concurrency ?? 6;
     this.retries = options.retries ?? 3;
     this.backoffMs = options.backoffMs ?? 200;
+    this.timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
   }
 
   /** The verified content of blob `ref`, stored at `url`. Concurrent calls for one blob share a fetch. */
@@ -142,24 +194,22 @@ export class BlobFetcher {
   }
 
   private async once(url: URL, ref: BlobRef, cache: RequestCache): Promise<Uint8Array> {
-    let response: Response;
-    try {
-      response = await this.fetch(url, { cache });
-    } catch (error) {
-      throw unreachable(url, 'image file', error);
-    }
-    if (!response.ok) throw httpError(url, 'image file', response.status, 'chunk-not-found');
-    let body: Uint8Array;
-    try {
-      body = new Uint8Array(await response.arrayBuffer());
-    } catch (error) {
-      throw new ImageError(
-        'chunk-truncated',
-        `the download of ${url.href} broke off (${(error as Error).message})`,
-      );
-    }
+    const body = await fetchBody(
+      this.fetch,
+      url,
+      { cache },
+      {
+        what: 'image file',
+        timeouts: this.timeouts,
+        maxBytes: compressedCap(ref.size),
+        unreachable: (error) => unreachable(url, 'image file', error),
+        check: (response) => {
+          if (!response.ok) throw httpError(url, 'image file', response.status, 'chunk-not-found');
+        },
+      },
+    );
     this.stats.bytes += body.length;
-    const data = await gunzip(body, url);
+    const data = await gunzip(body, url, ref.size);
     if (data.length < ref.size)
       throw new ImageError(
         'chunk-truncated',

@@ -12,6 +12,12 @@ export type ImageErrorCode =
   | 'chunk-hash-mismatch'
   /** A chunk that ends early: a cut-off download or a short gzip stream. */
   | 'chunk-truncated'
+  /**
+   * A blob (or its compressed file) larger than the manifest says: refused as soon as the
+   * download or the decompression passes the size, so a small file that inflates to gigabytes
+   * (a decompression bomb) costs neither time nor memory.
+   */
+  | 'chunk-too-large'
   /** A blob the manifest names is missing from the server (404). */
   | 'chunk-not-found'
   /** The server answered with an error status (5xx, 403...), after retries. */
@@ -20,6 +26,11 @@ export type ImageErrorCode =
   | 'cors-refused'
   /** The network is unreachable and nothing is cached. */
   | 'network-error'
+  /**
+   * A server accepted a request and then went quiet: no response within the first-byte timeout,
+   * or no data within the idle timeout (after retries, for blobs).
+   */
+  | 'network-timeout'
   /** The browser refused to store more (Cache Storage quota). */
   | 'quota-exceeded';
 

@@ -8,6 +8,11 @@ import { memorySizeProblem } from '../memory-size.js';
 export const MANIFEST_FORMAT = 'linux-terminal-image';
 export const MANIFEST_VERSION = 1;
 export const DEFAULT_MEMORY_MIB = 128;
+/**
+ * The largest blob a manifest may name (a kernel or initramfs; disk chunks are at most 4 MiB):
+ * what a reader of blobs that has no manifest at hand (the service worker) bounds them by.
+ */
+export const MAX_BLOB_SIZE = 512 << 20;
 
 /** A blob: `size` bytes whose SHA-256 is `sha256`. */
 export interface BlobRef {
@@ -46,7 +51,13 @@ const SHA256 = /^[0-9a-f]{64}$/;
 
 function isBlob(value: unknown): value is BlobRef {
   const b = value as BlobRef | undefined;
-  return !!b && Number.isSafeInteger(b.size) && b.size >= 0 && SHA256.test(b.sha256);
+  return (
+    !!b &&
+    Number.isSafeInteger(b.size) &&
+    b.size >= 0 &&
+    b.size <= MAX_BLOB_SIZE &&
+    SHA256.test(b.sha256)
+  );
 }
 
 function diskProblem(d: DiskManifest, i: number): string | undefined {
@@ -63,8 +74,32 @@ function diskProblem(d: DiskManifest, i: number): string | undefined {
   return undefined;
 }
 
+/**
+ * What is wrong with `blobs`, the base every blob URL is built from (base + hex name + ".gz"):
+ * a path relative to the manifest, or an absolute http(s) URL (another host is allowed: a CDN);
+ * never another scheme (a file: base would let a remote manifest read the reader's files), and
+ * no query or fragment, which would turn the name after it into a parameter.
+ */
+function blobsProblem(blobs: unknown): string | undefined {
+  if (typeof blobs !== 'string') return '"blobs" must be a URL relative to the manifest';
+  if (!blobs.endsWith('/')) return `"blobs" must end with "/" (it is ${JSON.stringify(blobs)})`;
+  if (/[?#]/.test(blobs))
+    return `"blobs" must not hold a query or fragment ("?" or "#"; it is ${JSON.stringify(blobs)})`;
+  // Resolved as the URL parser resolves it (WHATWG URL: it drops tabs and newlines, and leading
+  // spaces and controls), so no spelling of a scheme slips past.
+  let resolved: URL;
+  try {
+    resolved = new URL(blobs, 'http://manifest.invalid/');
+  } catch {
+    return `"blobs" is not a valid URL (${JSON.stringify(blobs)})`;
+  }
+  if (resolved.protocol !== 'http:' && resolved.protocol !== 'https:')
+    return `"blobs" must be a relative path or an http(s) URL, not a ${resolved.protocol} URL`;
+  return undefined;
+}
+
 /** Parses and checks a manifest; `where` names it in error messages. */
-export function parseManifest(text: string, where: string): ImageManifest {
+export function parseManifest(text: string, where: string | URL): ImageManifest {
   let m: ImageManifest;
   try {
     m = JSON.parse(text);
@@ -87,12 +122,14 @@ export function parseManifest(text: string, where: string): ImageManifest {
   const problem =
     (typeof m.name !== 'string' && '"name" must be a string') ||
     (m.architecture !== 'riscv64' && `"architecture" must be "riscv64"`) ||
-    (!isBlob(m.kernel) && '"kernel" must be {size, sha256}') ||
-    (m.initrd !== undefined && !isBlob(m.initrd) && '"initrd" must be {size, sha256}') ||
+    (!isBlob(m.kernel) && `"kernel" must be {size, sha256} of at most ${MAX_BLOB_SIZE} bytes`) ||
+    (m.initrd !== undefined &&
+      !isBlob(m.initrd) &&
+      `"initrd" must be {size, sha256} of at most ${MAX_BLOB_SIZE} bytes`) ||
     (typeof m.cmdline !== 'string' && '"cmdline" must be a string') ||
     (memorySizeProblem(m.memoryMiB) && `"memoryMiB" ${memorySizeProblem(m.memoryMiB)}`) ||
     (!Array.isArray(m.disks) && '"disks" must be a list') ||
-    (typeof m.blobs !== 'string' && '"blobs" must be a relative URL') ||
+    blobsProblem(m.blobs) ||
     (m.encoding !== 'gzip' && '"encoding" must be "gzip"') ||
     m.disks.map(diskProblem).find((p) => p !== undefined);
   if (problem)
