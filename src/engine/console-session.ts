@@ -111,10 +111,13 @@ export class ConsoleSession {
       (text) => {
         // Search only what arrived since the last look (plus room for a marker cut in two).
         const at = text.indexOf(marker, Math.max(0, streamed - marker.length));
-        const visible =
+        let visible =
           at >= 0
             ? text.slice(0, at)
             : text.slice(0, Math.max(streamed, text.length - marker.length));
+        // A \r at the end may be the first half of a \r\n still on its way: hold it back, or
+        // the pair is converted in neither chunk and a stray \r reaches the caller.
+        if (at < 0 && visible.endsWith('\r')) visible = visible.slice(0, -1);
         if (visible.length > streamed) {
           options.onChunk?.(visible.slice(streamed).replace(/\r\n/g, '\n'));
           streamed = visible.length;
