@@ -8,6 +8,12 @@ export interface DeviceTreeConfig {
   initrd?: { start: number; end: number };
   /** virtio-mmio slots in use (0-based). */
   virtioSlots: number;
+  /**
+   * Random bytes for /chosen/rng-seed, fresh on every boot: Linux mixes them into its entropy
+   * pool before anything needs it (drivers/of/fdt.c, early_init_dt_scan_chosen), so the pool is
+   * ready at once instead of after a minute of interrupt timings.
+   */
+  rngSeed?: Uint8Array;
 }
 
 const CPU_INTC = 1;
@@ -26,6 +32,7 @@ export function buildDeviceTree(config: DeviceTreeConfig): Uint8Array {
         'linux,initrd-start': u64Cells(config.initrd.start),
         'linux,initrd-end': u64Cells(config.initrd.end),
       }),
+      ...(config.rngSeed && { 'rng-seed': config.rngSeed }),
     },
   };
   const virtio: FdtNode[] = [];
@@ -102,6 +109,15 @@ export function buildDeviceTree(config: DeviceTreeConfig): Uint8Array {
               compatible: ['sifive,test1', 'sifive,test0', 'syscon'],
               reg: reg(map.SYSCON_BASE, 0x1000),
               phandle: [SYSCON],
+            },
+          },
+          {
+            name: `rtc@${map.RTC_BASE.toString(16)}`,
+            props: {
+              compatible: 'google,goldfish-rtc',
+              reg: reg(map.RTC_BASE, map.RTC_SIZE),
+              interrupts: [map.RTC_IRQ],
+              'interrupt-parent': [PLIC],
             },
           },
           {

@@ -1,6 +1,9 @@
 // The board's physical memory map, compatible with QEMU's `virt` machine so the same kernel and
 // initramfs boot on both.
 export const SYSCON_BASE = 0x0010_0000;
+export const RTC_BASE = 0x0010_1000;
+export const RTC_SIZE = 0x1000;
+export const RTC_IRQ = 11;
 export const CLINT_BASE = 0x0200_0000;
 export const CLINT_SIZE = 0x1_0000;
 export const PLIC_BASE = 0x0c00_0000;

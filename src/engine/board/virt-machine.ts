@@ -4,6 +4,7 @@
 // runs it in slices, sleeping while the guest waits for interrupts.
 import { Bus } from '../bus.js';
 import { Clint } from '../devices/clint.js';
+import { GoldfishRtc } from '../devices/goldfish-rtc.js';
 import { GuestMemory } from '../devices/guest-memory.js';
 import { Plic } from '../devices/plic.js';
 import { type PowerRequest, Syscon } from '../devices/syscon.js';
@@ -44,6 +45,8 @@ export interface MachineOptions {
   /** A disk backend failed; the guest has seen an I/O error. */
   onDiskError?: (error: unknown) => void;
   clock?: () => number;
+  /** The host's wall-clock time in ms since 1970, which the guest's RTC reads (default: now). */
+  wallClock?: () => number;
 }
 
 export type MachineExit =
@@ -69,6 +72,7 @@ export class VirtMachine {
   /** The second virtio console (hvc1): the command channel, apart from the interactive shell. */
   readonly commandChannel: VirtioConsole;
   private readonly clint: Clint;
+  private readonly rtc: GoldfishRtc;
   private readonly plic: Plic;
   private readonly sbi: Sbi;
   private readonly useHvc: boolean;
@@ -113,6 +117,11 @@ export class VirtMachine {
         .at(-1) ?? '',
     );
     this.bus.map(map.SYSCON_BASE, 0x1000, 'syscon', new Syscon((r) => this.power(r)));
+    this.rtc = new GoldfishRtc(
+      options.wallClock ?? (() => performance.timeOrigin + performance.now()),
+      irq(map.RTC_IRQ),
+    );
+    this.bus.map(map.RTC_BASE, map.RTC_SIZE, 'rtc', this.rtc);
     this.bus.map(map.CLINT_BASE, map.CLINT_SIZE, 'clint', this.clint);
     this.bus.map(map.PLIC_BASE, map.PLIC_SIZE, 'plic', this.plic);
     this.bus.map(map.UART_BASE, 0x100, 'uart', this.uart);
@@ -180,7 +189,13 @@ export class VirtMachine {
       );
     }
     this.hart.ram.set(kernel, map.KERNEL_OFFSET);
-    const dtb = buildDeviceTree({ ramSize, bootargs: cmdline, initrd: initrdRange, virtioSlots });
+    const dtb = buildDeviceTree({
+      ramSize,
+      bootargs: cmdline,
+      initrd: initrdRange,
+      virtioSlots,
+      rngSeed: crypto.getRandomValues(new Uint8Array(64)),
+    });
     this.hart.ram.set(dtb, dtbOffset);
 
     // What M-mode firmware leaves behind for an S-mode kernel: traps and interrupts delegated,
@@ -289,6 +304,7 @@ export class VirtMachine {
     let lastYield = performance.now();
     while (!this.exit) {
       this.setLine(IRQ_MTI, this.clint.timerPending);
+      this.rtc.checkAlarm();
       const reason = this.hart.run(SLICE);
       if (reason === StopReason.HostCall) this.sbi.handle();
       this.flushOutput();
@@ -317,7 +333,7 @@ export class VirtMachine {
       stimecmp > BigInt(Number.MAX_SAFE_INTEGER) ? Infinity : Number(stimecmp),
       this.clint.mtimecmp,
     );
-    const ms = (deadline - now) / (map.TIMEBASE_HZ / 1000);
+    const ms = Math.min((deadline - now) / (map.TIMEBASE_HZ / 1000), this.rtc.msUntilAlarm());
     if (ms <= 0) return;
     await new Promise<void>((resolve) => {
       const timer = Number.isFinite(ms)
