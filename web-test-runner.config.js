@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { imageServer } from './test/browser/support/image-server.js';
+import { faultMiddleware } from './test/support/fault-server.js';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 
@@ -28,7 +29,8 @@ export default {
   concurrency: 1,
   testsFinishTimeout: 600_000,
   testFramework: { config: { timeout: 60_000 } },
-  middleware: [imageServer(root), serveTypeScriptForJs],
+  // /__image/ logs and breaks blobs; /__faults/ is the hostile server (stall, bomb, HTML...).
+  middleware: [imageServer(root), faultMiddleware(root), serveTypeScriptForJs],
   plugins: [
     esbuildPlugin({
       ts: true,

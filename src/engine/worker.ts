@@ -6,6 +6,7 @@ import { CommandChannel, toBase64 } from './command-channel.js';
 import { hartWasmUrl } from './hart.js';
 import { SHELL_PROMPT } from './console-session.js';
 import { writeCpio } from './cpio.js';
+import { DiskFailures } from './disks/disk-failures.js';
 import { openDisk } from './disks/open-disk.js';
 import { BlobFetcher } from './image/blob-fetcher.js';
 import { ImageError } from './image/image-error.js';
@@ -55,6 +56,7 @@ async function boot(message: Extract<HostMessage, { type: 'boot' }>): Promise<vo
   const filesByChannel = image.initrd ? [] : files;
   post({ type: 'progress', phase: 'boot', loaded: 0, total: 1 });
   const decoder = new TextDecoder();
+  const diskFailures = new DiskFailures();
   let tail = '';
   let ready = false;
   let filesPlaced = false;
@@ -73,10 +75,10 @@ async function boot(message: Extract<HostMessage, { type: 'boot' }>): Promise<vo
     initrd: image.initrd && withFiles(image.initrd, files),
     memoryMiB: message.memoryMiB ?? image.memoryMiB,
     disks: image.disks?.map((source) => openDisk(source, fetcher)),
-    onDiskError: (error) =>
-      error instanceof ImageError
-        ? fail(error.code, `${error.message}; the guest saw a disk read error`, false)
-        : fail('internal', `A disk failed: ${(error as Error).message}`, false),
+    onDiskError: (error) => {
+      const failure = diskFailures.record(error);
+      fail(failure.code, failure.message, false);
+    },
     // A serial console cannot report its size: the image's /init reads it from here.
     // The shell goes on hvc0, the virtio console, whose size follows the terminal's (the UART
     // stays the kernel's first console, for anything printed before hvc0 exists). Readers want
@@ -109,9 +111,11 @@ async function boot(message: Extract<HostMessage, { type: 'boot' }>): Promise<vo
     },
   });
   const exit = await machine.run();
-  if (exit.reason === 'panic')
-    fail('kernel-panic', `The Linux kernel stopped with an error: ${exit.message}`);
-  else if (exit.reason === 'poweroff' || exit.reason === 'reboot')
+  if (exit.reason === 'panic') {
+    // A panic after a failed disk read is reported as that disk error (disk-failures.ts).
+    const { code, message } = diskFailures.panic(exit.message);
+    fail(code, message);
+  } else if (exit.reason === 'poweroff' || exit.reason === 'reboot')
     post({ type: 'exit', reason: exit.reason });
 }
 

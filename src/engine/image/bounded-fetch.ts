@@ -31,8 +31,10 @@ function within<T>(promise: Promise<T>, ms: number, error: () => Error, onTimeou
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
-      onTimeout();
+      // Rejected before the abort: aborting rejects the pending read too, and the race must
+      // settle with the timeout, not with that AbortError (which would read as a cut-off body).
       reject(error());
+      onTimeout();
     }, ms);
   });
   // A fetch function that ignores its signal still cannot hold the caller past the deadline.
