@@ -1,9 +1,16 @@
 // `linux-terminal run`: boots an image headless in a worker thread, runs one command in the guest
 // shell, streams its output and exits with the command's exit status.
 import { parseArgs } from 'node:util';
-import { loadBootImage, ImageError } from '../engine/node/images.js';
+import { ImageError } from '../engine/node/images.js';
 import { GuestError, GuestShell } from '../engine/node/guest-shell.js';
-import { MAX_MEMORY_MIB, MIN_MEMORY_MIB } from '../engine/board/virt-machine.js';
+import { MAX_MEMORY_MIB, MIN_MEMORY_MIB } from '../engine/memory-size.js';
+import { BootArgumentError, checkImage, checkInputFile } from './boot-arguments.js';
+import { loadWithin } from './load-within.js';
+
+/** How long loading the image and booting to the prompt may take, by default. */
+const DEFAULT_TIMEOUT_S = 120;
+/** How long the command may run, by default. */
+const DEFAULT_COMMAND_TIMEOUT_S = 600;
 
 export const runUsage = `usage: linux-terminal run [--image NAME|PATH|URL] [--memory MiB] [--stats] -- 'COMMAND'
        linux-terminal run --kernel FILE [--initrd FILE] [--append ARGS] [--memory MiB] -- 'COMMAND'
@@ -16,9 +23,16 @@ Boots the machine, runs COMMAND in the guest's shell, prints its output and exit
   --initrd FILE       an initramfs for --kernel
   --append ARGS       the kernel command line for --kernel (default: console=ttyS0)
   --memory MiB        guest memory, ${MIN_MEMORY_MIB} to ${MAX_MEMORY_MIB} (default: the image's, or 128)
-  --timeout SECONDS   give up if the shell prompt has not appeared by then (default 120)
+  --timeout SECONDS   give up if the image has not loaded and the shell prompt appeared by then
+                      (default ${DEFAULT_TIMEOUT_S}); covers the download of the image
+  --command-timeout SECONDS
+                      stop COMMAND after this long (default ${DEFAULT_COMMAND_TIMEOUT_S}); none or 0: no limit
   --stats             print boot time, instructions retired, MIPS and disk chunks fetched on
                       stderr
+
+Exit status: COMMAND's; 2 for a bad option or an image that cannot be loaded; 3 if the guest
+kernel panicked; 4 if the guest stopped, gave no prompt in time, or COMMAND ran past its limit.
+A disk read that fails after boot is reported on stderr and the guest goes on (an I/O error).
 `;
 
 export const bootOptions = {
@@ -31,10 +45,14 @@ export const bootOptions = {
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
-/** Turns the shared boot options into a boot image, or prints why not and returns undefined. */
+/**
+ * Turns the shared boot options into a boot image, loaded within `timeoutMs`, or prints why not
+ * (with its code) and returns undefined.
+ */
 export async function bootImageFrom(
   values: { image?: string; kernel?: string; initrd?: string; append?: string; memory?: string },
   command: string,
+  timeoutMs = DEFAULT_TIMEOUT_S * 1000,
 ) {
   let memoryMiB: number | undefined;
   if (values.memory !== undefined) {
@@ -47,15 +65,24 @@ export async function bootImageFrom(
     }
   }
   try {
-    return await loadBootImage({
-      image: values.image,
-      kernel: values.kernel,
-      initrd: values.initrd,
-      append: values.append,
-      memoryMiB,
-    });
+    if (values.kernel !== undefined) checkInputFile(values.kernel, '--kernel', 'kernel Image');
+    if (values.initrd !== undefined) checkInputFile(values.initrd, '--initrd', 'initramfs');
+    const image =
+      values.image === undefined || values.kernel !== undefined
+        ? values.image
+        : checkImage(values.image);
+    return await loadWithin(
+      {
+        image,
+        kernel: values.kernel,
+        initrd: values.initrd,
+        append: values.append,
+        memoryMiB,
+      },
+      timeoutMs,
+    );
   } catch (error) {
-    if (error instanceof ImageError) {
+    if (error instanceof ImageError || error instanceof BootArgumentError) {
       console.error(`linux-terminal ${command}: ${error.message} [${error.code}]`);
       return undefined;
     }
@@ -63,13 +90,31 @@ export async function bootImageFrom(
   }
 }
 
+/** A number of seconds from option `name`; `none` (or 0) when `unlimited` is allowed. */
+function parseSeconds(text: string, name: string, unlimited: boolean): number | undefined {
+  if (unlimited && (text === 'none' || Number(text) === 0)) return Infinity;
+  const value = Number(text);
+  if (text.trim() !== '' && value > 0 && Number.isFinite(value)) return value;
+  console.error(
+    `linux-terminal run: ${name} needs a positive number of seconds${unlimited ? ' or none' : ''}, not '${text}'`,
+  );
+  return undefined;
+}
+
+/** Node's timers hold at most 2^31-1 ms (24.8 days); a longer wait would fire at once. */
+const LONGEST_TIMER_MS = 2 ** 31 - 1;
+
 export async function runCommand(argv: string[]): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { ...bootOptions, stats: { type: 'boolean', default: false } },
+      options: {
+        ...bootOptions,
+        'command-timeout': { type: 'string' },
+        stats: { type: 'boolean', default: false },
+      },
     });
   } catch (error) {
     console.error(`linux-terminal run: ${(error as Error).message}\n\n${runUsage}`);
@@ -84,25 +129,53 @@ export async function runCommand(argv: string[]): Promise<number> {
     console.error(`linux-terminal run: no command to run\n\n${runUsage}`);
     return 2;
   }
-  const timeoutSeconds = values.timeout === undefined ? 120 : Number(values.timeout);
-  if (!(timeoutSeconds > 0)) {
-    console.error(
-      `linux-terminal run: --timeout needs a positive number of seconds, not '${values.timeout}'`,
-    );
-    return 2;
-  }
-  const image = await bootImageFrom(values, 'run');
+  const timeoutSeconds = parseSeconds(
+    values.timeout ?? String(DEFAULT_TIMEOUT_S),
+    '--timeout',
+    false,
+  );
+  const commandSeconds = parseSeconds(
+    values['command-timeout'] ?? String(DEFAULT_COMMAND_TIMEOUT_S),
+    '--command-timeout',
+    true,
+  );
+  if (timeoutSeconds === undefined || commandSeconds === undefined) return 2;
+
+  // One budget for loading the image and booting to the prompt.
+  const started = performance.now();
+  const timeoutMs = timeoutSeconds * 1000;
+  const image = await bootImageFrom(values, 'run', timeoutMs);
   if (!image) return 2;
 
-  const started = performance.now();
   const guest = new GuestShell(image);
+  // Like the browser, a failed disk read is the guest's I/O error, not the end of the run.
+  // The kernel retries a failed read and reads ahead, so one missing chunk fails many times:
+  // each distinct error is said once.
+  const said = new Set<string>();
+  guest.onDiskError = (code, message) => {
+    if (said.has(message)) return;
+    said.add(message);
+    console.error(
+      `linux-terminal run: ${message}; the guest got an I/O error and goes on [${code}]`,
+    );
+  };
+  let phase: 'boot' | 'command' = 'boot';
+  /** What the guest printed while the command ran, and how much of it went to stdout. */
+  let received = '';
+  let printed = 0;
   try {
-    await guest.ready(timeoutSeconds * 1000);
+    await guest.ready(Math.max(1, timeoutMs - (performance.now() - started)));
     const booted = performance.now();
     const bootInstructions = await guest.thread.stats();
     const bootFetched = await guest.thread.fetched();
+    phase = 'command';
+    guest.onOutput = (text) => (received += text);
     const result = await guest.exec(positionals.join(' '), {
-      onChunk: (text) => process.stdout.write(text),
+      timeoutMs: Math.min(commandSeconds * 1000, LONGEST_TIMER_MS),
+      onChunk: (text) => {
+        process.stdout.write(text);
+        printed += text.length;
+      },
     });
     if (values.stats) {
       const instructions = await guest.thread.stats();
@@ -121,8 +194,19 @@ export async function runCommand(argv: string[]): Promise<number> {
     }
     return result.exitCode;
   } catch (error) {
+    // exec() holds back the last few characters (they may be the start of its end marker): when
+    // the command ends otherwise (time limit, exit, panic), they are its output all the same.
+    if (phase === 'command') process.stdout.write(received.replace(/\r\n/g, '\n').slice(printed));
     if (error instanceof GuestError) {
-      console.error(`linux-terminal run: ${error.message}`);
+      if (error.code === 'no-prompt' && phase === 'command')
+        console.error(
+          `linux-terminal run: the command did not finish within ${commandSeconds} s and was stopped; allow longer with --command-timeout SECONDS (or none) [command-timeout]`,
+        );
+      else if (error.code === 'no-prompt')
+        console.error(
+          `linux-terminal run: ${error.message}; allow longer with --timeout SECONDS [no-prompt]`,
+        );
+      else console.error(`linux-terminal run: ${error.message} [${error.code}]`);
       return error.code === 'kernel-panic' ? 3 : 4;
     }
     throw error;

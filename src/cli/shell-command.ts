@@ -4,10 +4,12 @@ import { parseArgs } from 'node:util';
 import { MachineThread } from '../engine/node/machine-thread.js';
 import { bootImageFrom, bootOptions } from './run-command.js';
 
-export const shellUsage = `usage: linux-terminal shell [--image NAME|MANIFEST] [--memory MiB]
+export const shellUsage = `usage: linux-terminal shell [--image NAME|PATH|URL] [--memory MiB] [--timeout SECONDS]
        linux-terminal shell --kernel FILE [--initrd FILE] [--append ARGS] [--memory MiB]
 
-Boots the machine with its console attached to this terminal. Ctrl-A X quits.
+Boots the machine with its console attached to this terminal. Ctrl-A X quits. --timeout
+(default 120) bounds the loading of the image. A failed disk read is reported and the session
+goes on (the guest sees an I/O error).
 `;
 
 const CTRL_A = 0x01;
@@ -24,7 +26,18 @@ export async function shellCommand(argv: string[]): Promise<number> {
     process.stdout.write(shellUsage);
     return 0;
   }
-  const image = await bootImageFrom(parsed.values, 'shell');
+  const timeout = parsed.values.timeout === undefined ? undefined : Number(parsed.values.timeout);
+  if (timeout !== undefined && !(timeout > 0 && Number.isFinite(timeout))) {
+    console.error(
+      `linux-terminal shell: --timeout needs a positive number of seconds, not '${parsed.values.timeout}'`,
+    );
+    return 2;
+  }
+  const image = await bootImageFrom(
+    parsed.values,
+    'shell',
+    timeout === undefined ? undefined : timeout * 1000,
+  );
   if (!image) return 2;
   // With a terminal, the shell goes on hvc0 (the virtio console), whose size follows this
   // terminal's; the UART stays the kernel's first console. Without one, the image's console.
@@ -66,7 +79,11 @@ export async function shellCommand(argv: string[]): Promise<number> {
             ? `linux-terminal shell: the guest kernel panicked: ${exit.message}`
             : undefined,
         );
-      } else if (event.type === 'error') finish(2, `linux-terminal shell: ${event.message}`);
+      } else if (event.type === 'error')
+        finish(2, `linux-terminal shell: ${event.message} [${event.code}]`);
+      // A failed disk read is the guest's I/O error: said, and the session goes on.
+      else if (event.type === 'disk-error')
+        process.stderr.write(`\r\nlinux-terminal shell: ${event.message} [${event.code}]\r\n`);
     });
     process.stdout.on('resize', resize);
     if (raw) stdin.setRawMode(true);

@@ -2,12 +2,13 @@
 // non-zero exit for every way a boot can go wrong.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { BlobServer } from './support/blob-server.js';
 import { ownKernelAndInitrd, readBuiltImage } from './support/built-image.js';
 
 const cli = fileURLToPath(new URL('../../bin/linux-terminal.js', import.meta.url));
@@ -97,4 +98,148 @@ test('memory sizes out of range are refused', () => {
     assert.equal(result.status, 2, memory);
     assert.match(result.stderr, /--memory must be a whole number of MiB from 32 to 1920/);
   }
+});
+
+/** `linux-terminal run` in a child process that leaves this event loop free (for a server). */
+function runAsync(...args: string[]) {
+  const started = performance.now();
+  const child = spawn(process.execPath, [cli, 'run', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (data) => (stdout += data));
+  child.stderr.on('data', (data) => (stderr += data));
+  const killer = setTimeout(() => child.kill('SIGKILL'), 120_000);
+  return new Promise<{ status: number | null; stdout: string; stderr: string; seconds: number }>(
+    (resolve) =>
+      child.on('close', (status) => {
+        clearTimeout(killer);
+        resolve({ status, stdout, stderr, seconds: (performance.now() - started) / 1000 });
+      }),
+  );
+}
+
+test('a folder, a missing file or a URL it cannot read is named, with what to pass instead', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'not-an-image-'));
+  const cases: [string[], RegExp][] = [
+    [
+      ['--kernel', dir],
+      /--kernel .* is a folder; pass the kernel Image file itself \[not-a-file\]/,
+    ],
+    [
+      ['--kernel', join(dir, 'Image')],
+      /--kernel .*Image: there is no such file.*\[file-not-found\]/,
+    ],
+    [
+      ['--kernel', ownKernelAndInitrd().kernel, '--initrd', dir],
+      /--initrd .* is a folder; pass the initramfs file itself \[not-a-file\]/,
+    ],
+    [['--image', dir], /--image .* is a folder with no manifest.json in it.*\[image-is-a-folder\]/],
+    [
+      ['--image', builtIn.dir],
+      /is a folder; pass the image's manifest: --image .*dist\/manifest\.json \[image-is-a-folder\]/,
+    ],
+    [
+      ['--image', 'ftp://example.com/manifest.json'],
+      /ftp: URLs cannot be read; pass a built-in image name .* or an http\(s\):\/\/ URL \[url-unsupported\]/,
+    ],
+    [
+      ['--image', join(dir, 'manifest.json')],
+      /there is no such file; check the path to the image's manifest\.json.*\[file-not-found\]/,
+    ],
+  ];
+  for (const [args, message] of cases) {
+    const result = run(...args, '--', 'true');
+    assert.equal(result.status, 2, args.join(' '));
+    assert.match(result.stderr, message);
+    assert.doesNotMatch(result.stderr, /^\s+at /m, 'no stack trace');
+  }
+  // A file: URL is its path.
+  const viaUrl = run('--image', pathToFileURL(builtIn.manifestPath).href, '--', 'echo ok');
+  assert.equal(viaUrl.stdout, 'ok\n');
+});
+
+test('--timeout bounds the loading of the image: a server that never answers for the kernel', async () => {
+  const server = await BlobServer.start();
+  try {
+    server.put('manifest.json', JSON.stringify(builtIn.manifest));
+    for (const blob of [builtIn.manifest.kernel.sha256])
+      server.put(`blobs/${blob}.gz`, readFileSync(builtIn.blobPath(blob)));
+    server.hold(`blobs/${builtIn.manifest.kernel.sha256}.gz`); // never released
+    const result = await runAsync(
+      '--image',
+      server.url('manifest.json').href,
+      '--timeout',
+      '4',
+      '--',
+      'true',
+    );
+    assert.equal(result.status, 2);
+    assert.match(
+      result.stderr,
+      /the image did not load within 4 s \(--timeout\).*allow longer with --timeout SECONDS \[network-timeout\]/,
+    );
+    // The process ends at the limit: no request left running behind the error.
+    assert.ok(result.seconds < 10, `exited after ${result.seconds} s`);
+  } finally {
+    await server.close();
+  }
+});
+
+test('--command-timeout stops the command, says so and how to allow longer; none is no limit', () => {
+  const stopped = run('--command-timeout', '2', '--', 'echo started; sleep 30; echo never');
+  assert.equal(stopped.status, 4);
+  assert.equal(stopped.stdout, 'started\n');
+  assert.match(
+    stopped.stderr,
+    /the command did not finish within 2 s and was stopped; allow longer with --command-timeout SECONDS \(or none\) \[command-timeout\]/,
+  );
+  const unlimited = run('--command-timeout', 'none', '--', 'sleep 1; echo done');
+  assert.equal(unlimited.stdout, 'done\n');
+  assert.equal(unlimited.status, 0);
+  const bad = run('--command-timeout', 'soon', '--', 'true');
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /--command-timeout needs a positive number of seconds or none/);
+});
+
+test('--help states both time limits', () => {
+  const help = spawnSync(process.execPath, [cli, 'run', '--help'], { encoding: 'utf8' });
+  assert.match(
+    help.stdout,
+    /--timeout SECONDS +give up if the image has not loaded and the shell prompt/,
+  );
+  assert.match(
+    help.stdout,
+    /--command-timeout SECONDS\n +stop COMMAND after this long \(default 600\); none or 0: no limit/,
+  );
+});
+
+test('a disk read that fails after the prompt is reported with its code, and the command goes on', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'image-'));
+  cpSync(builtIn.dir, dir, { recursive: true });
+  // A second disk (/dev/vdb) whose middle chunk's blob is missing: the kernel reads only its
+  // start at boot (zeros, no partition table); the command reads the missing chunk raw.
+  const missing = 'ab'.repeat(32);
+  const manifest = {
+    ...builtIn.manifest,
+    disks: [
+      ...builtIn.manifest.disks,
+      { size: 3 * 65536, chunkSize: 65536, chunks: [null, missing, null] },
+    ],
+  };
+  writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest));
+  const result = run(
+    '--image',
+    join(dir, 'manifest.json'),
+    '--',
+    'echo before; dd if=/dev/vdb bs=65536 skip=1 count=1 2>/dev/null | wc -c; echo after; exit 5',
+  );
+  assert.equal(result.status, 5, result.stderr);
+  assert.match(result.stdout, /^before\n[^]*\n0\nafter\n$/);
+  assert.match(
+    result.stderr,
+    new RegExp(`${missing}\\.gz does not exist \\(HTTP 404\\).*goes on \\[chunk-not-found\\]`),
+  );
+  assert.equal(result.stderr.match(/\[chunk-not-found\]/g)?.length, 1, 'said once');
 });

@@ -6,6 +6,8 @@ export { GuestError };
 
 export class GuestShell extends ConsoleSession {
   readonly thread: MachineThread;
+  /** Called for each failed disk read: the guest got an I/O error and goes on. */
+  onDiskError: (code: string, message: string) => void = () => {};
 
   constructor(image: BootImage) {
     const thread = new MachineThread(image);
@@ -25,6 +27,7 @@ export class GuestShell extends ConsoleSession {
               ),
         );
       } else if (event.type === 'error') this.fail(new GuestError(event.code, event.message));
+      else if (event.type === 'disk-error') this.onDiskError(event.code, event.message);
     });
   }
 

@@ -55,6 +55,8 @@ export interface ImageRequest {
   initrd?: string;
   append?: string;
   memoryMiB?: number;
+  /** Abandons the load: every request in flight is aborted (the CLI's --timeout). */
+  signal?: AbortSignal;
 }
 
 export async function loadBootImage(request: ImageRequest): Promise<BootImage> {
@@ -72,7 +74,15 @@ export async function loadBootImage(request: ImageRequest): Promise<BootImage> {
     };
   }
   const url = manifestUrl(request.image ?? DEFAULT_IMAGE);
-  const image = await loadImage(url, new BlobFetcher({ fetch: fileFetch }), undefined, fileFetch);
+  const { signal } = request;
+  const fetchFn: typeof fileFetch = signal
+    ? (u, init) =>
+        fileFetch(u, {
+          ...init,
+          signal: init?.signal ? AbortSignal.any([init.signal, signal]) : signal,
+        })
+    : fileFetch;
+  const image = await loadImage(url, new BlobFetcher({ fetch: fetchFn }), undefined, fetchFn);
   return {
     kernel: image.kernel,
     initrd: image.initrd,

@@ -26,7 +26,9 @@ export type ThreadEvent =
   | { type: 'output'; data: Uint8Array }
   | { type: 'stats'; instructions: bigint; fetched: FetchStats }
   | { type: 'exit'; exit: MachineExit; instructions: bigint }
-  | { type: 'error'; code: string; message: string };
+  | { type: 'error'; code: string; message: string }
+  /** A disk read failed: the guest sees an I/O error and goes on (not fatal in itself). */
+  | { type: 'disk-error'; code: string; message: string };
 
 export type { BootImage };
 

@@ -28,7 +28,7 @@ port.on('message', async (request: ThreadRequest) => {
           disks: request.disks?.map((source) => openDisk(source, fetcher)),
           onDiskError: (error) =>
             post({
-              type: 'error',
+              type: 'disk-error',
               code: error instanceof ImageError ? error.code : 'disk-error',
               message: `disk: ${(error as Error).message}`,
             }),
