@@ -3,15 +3,19 @@
 import { parseArgs } from 'node:util';
 import { buildImage } from '../images/builder/build-image.js';
 import { ImageBuildError } from '../images/builder/image-build-error.js';
+import { Leftovers } from '../images/builder/leftovers.js';
 import { formatSize, parseSize } from '../images/builder/size.js';
 import { MAX_MEMORY_MIB, MIN_MEMORY_MIB } from '../engine/memory-size.js';
 
 export const imageUsage = `usage: linux-terminal image build --kernel FILE [--initrd FILE] [--disk FILE|DIR ...]
            [--disk-size SIZE] [--chunk-size SIZE] [--append ARGS] [--memory MiB] [--name NAME]
-           [--built-from NAME=VERSION ...] --out DIR
+           [--built-from NAME=VERSION ...] [--force] --out DIR
 
 Builds an image: DIR/manifest.json and DIR/blobs/<sha256>.gz (see docs/image-format.md). The same
-inputs give the same files; blobs already in DIR are kept, so images built into one DIR share them.
+inputs give the same files; blobs already in DIR are kept once their content is checked (a damaged
+one is written again), so images built into one DIR share them. DIR must be new, empty, or hold
+an image (its manifest.json): another folder is refused unless --force. Ctrl-C (or SIGTERM) stops
+the build and removes its unfinished files (exit status 130, or 143).
 
   --kernel FILE        the RISC-V Linux Image
   --initrd FILE        an initramfs (e.g. a gzip'd newc cpio archive)
@@ -25,6 +29,7 @@ inputs give the same files; blobs already in DIR are kept, so images built into 
   --name NAME          the image's label (default: the name of DIR)
   --built-from K=V     record a package version the image was built from; repeatable
   --out DIR            the output folder
+  --force              build into DIR even if it is not empty and holds no image
 
 SIZE is bytes, or a number with K, M or G (powers of 1024): 64K, 16M, 1G.
 SOURCE_DATE_EPOCH, when set, is the time stamped on folder disks' files (default 1970-01-01).
@@ -69,6 +74,7 @@ async function buildCommand(argv: string[]): Promise<number> {
         name: { type: 'string' },
         'built-from': { type: 'string', multiple: true, default: [] },
         out: { type: 'string' },
+        force: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -97,6 +103,7 @@ async function buildCommand(argv: string[]): Promise<number> {
       builtFrom: parseBuiltFrom(values['built-from']),
       epoch: sourceDateEpoch(),
       out: values.out,
+      force: values.force,
     };
   } catch (error) {
     const code = error instanceof ImageBuildError ? ` [${error.code}]` : '';
@@ -105,8 +112,23 @@ async function buildCommand(argv: string[]): Promise<number> {
     );
     return 2;
   }
+  // Stopped midway, the build's unfinished files (a scratch disk of the size of the folder,
+  // blobs being written) are removed before the exit: 128 + the signal's number, as shells do.
+  const leftovers = new Leftovers();
+  const stop = (signal: NodeJS.Signals) => {
+    leftovers.removeAll();
+    console.error(
+      `linux-terminal image build: stopped (${signal}); its unfinished files were removed`,
+    );
+    process.exit(128 + (signal === 'SIGINT' ? 2 : 15));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
   try {
-    const { manifest, manifestPath, blobsWritten, blobsKept } = await buildImage(options);
+    const { manifest, manifestPath, blobsWritten, blobsKept, blobsReplaced } = await buildImage({
+      ...options,
+      leftovers,
+    });
     console.log(`linux-terminal image build: wrote ${manifestPath} ('${manifest.name}')`);
     console.log(`  kernel   ${manifest.kernel.size} bytes`);
     if (manifest.initrd) console.log(`  initrd   ${manifest.initrd.size} bytes`);
@@ -116,7 +138,10 @@ async function buildCommand(argv: string[]): Promise<number> {
         `  disk ${i}   ${formatSize(disk.size)}: ${disk.chunks.length} chunks of ${formatSize(disk.chunkSize)}, ${stored} not all zeros`,
       );
     }
-    console.log(`  blobs    ${blobsWritten} written, ${blobsKept} already there`);
+    console.log(
+      `  blobs    ${blobsWritten} written, ${blobsKept} already there` +
+        (blobsReplaced ? `, ${blobsReplaced} damaged ones written again` : ''),
+    );
     return 0;
   } catch (error) {
     if (error instanceof ImageBuildError) {
@@ -124,6 +149,9 @@ async function buildCommand(argv: string[]): Promise<number> {
       return 1;
     }
     throw error;
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
   }
 }
 

@@ -3,8 +3,8 @@
 // by e2fsprogs and read back by debugfs and e2fsck, and a clear error for each bad input.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
 import {
   chmodSync,
   chownSync,
@@ -22,7 +22,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gunzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { allBlobs, parseManifest, type ImageManifest } from '../../src/engine/image/manifest.js';
 import { buildImage, type BuildImageOptions } from '../../src/images/builder/build-image.js';
 import { ImageBuildError } from '../../src/images/builder/image-build-error.js';
@@ -343,3 +343,102 @@ test('linux-terminal image build explains a missing option or a bad value', () =
   assert.match(noKernel.stderr, /cannot read the kernel .*missing .*\[kernel-not-found\]/);
   assert.equal(cli('frobnicate').status, 2);
 });
+
+test('a non-empty --out that holds no image of ours is refused unless --force', async () => {
+  // The user's own manifest.json (another tool's), and a folder of unrelated files.
+  const theirs = fresh('theirs');
+  mkdirSync(theirs);
+  writeFileSync(join(theirs, 'manifest.json'), '{"name": "my web app"}\n');
+  const notes = fresh('notes');
+  mkdirSync(notes);
+  writeFileSync(join(notes, 'todo.txt'), 'buy milk\n');
+  for (const out of [theirs, notes]) {
+    const before = filesOf(out);
+    await assert.rejects(build({ out }), (error: unknown) => {
+      assert.ok(error instanceof ImageBuildError, `${error}`);
+      assert.equal(error.code, 'out-not-an-image');
+      assert.match(error.message, /is not empty and holds no linux-terminal image.*pass --force/);
+      return true;
+    });
+    assert.deepEqual(filesOf(out), before, `${out} was changed`);
+  }
+  const forced = await build({ out: theirs, force: true });
+  assert.equal(forced.manifest.format, 'linux-terminal-image');
+
+  // An image of ours is rebuilt in place; so is a folder of only blobs (an interrupted build).
+  const ours = await build({});
+  const oursOut = join(ours.manifestPath, '..');
+  await build({ out: oursOut });
+  rmSync(join(oursOut, 'manifest.json'));
+  await build({ out: oursOut });
+});
+
+test('a damaged blob already in --out is written again, not trusted', async () => {
+  const kernel = fakeKernel('damaged');
+  const out = fresh('out');
+  const first = await buildImage({ kernel, out });
+  const path = join(out, 'blobs', `${first.manifest.kernel.sha256}.gz`);
+  const good = readFileSync(path);
+  // Garbage, a cut-off gzip stream, and another content under the name.
+  const other = readFileSync(kernel);
+  other[100] ^= 1;
+  for (const bad of [Buffer.from('garbage'), good.subarray(0, 1000), gzipSync(other)]) {
+    writeFileSync(path, bad);
+    const again = await buildImage({ kernel, out });
+    assert.equal(again.blobsReplaced, 1);
+    assert.equal(again.blobsKept, 0);
+    assert.ok(readFileSync(path).equals(good), 'the blob was rewritten');
+  }
+  const intact = await buildImage({ kernel, out });
+  assert.equal(intact.blobsKept, 1);
+  assert.equal(intact.blobsReplaced, 0);
+});
+
+test('linux-terminal image build refuses a foreign --out and says about --force', () => {
+  const out = fresh('theirs');
+  mkdirSync(out);
+  writeFileSync(join(out, 'manifest.json'), '{}');
+  const result = cli('build', '--kernel', fakeKernel('f'), '--out', out);
+  assert.equal(result.status, 1);
+  assert.match(result.stderr, /holds no linux-terminal image .*--force.* \[out-not-an-image\]/);
+  assert.equal(readFileSync(join(out, 'manifest.json'), 'utf8'), '{}');
+  const forced = cli('build', '--kernel', fakeKernel('f'), '--out', out, '--force');
+  assert.equal(forced.status, 0, forced.stderr);
+});
+
+for (const [signal, status] of [
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+] as const) {
+  test(`${signal} during linux-terminal image build removes its unfinished files`, async () => {
+    const folder = fresh('large');
+    mkdirSync(folder);
+    // Enough data that the build is still at work when the signal comes.
+    for (let i = 0; i < 6; i++) writeFileSync(join(folder, `data${i}`), randomBytes(8 << 20));
+    const out = fresh('out');
+    const script = `import(${JSON.stringify(imageCommand)}).then(async (m) => { process.exitCode = await m.imageCommand(${JSON.stringify(['build', '--kernel', fakeKernel('sig'), '--disk', folder, '--out', out])}); })`;
+    const child = spawn(process.execPath, ['--import', 'tsx', '-e', script], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (data) => (stderr += data));
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    // Wait for the scratch disk: the build is then midway.
+    const deadline = Date.now() + 60_000;
+    const scratch = () =>
+      existsSync(out) && readdirSync(out).some((name) => name.startsWith('.build-'));
+    while (!scratch()) {
+      assert.ok(Date.now() < deadline, `no scratch folder appeared: ${stderr}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    child.kill(signal);
+    assert.equal(await exited, status, stderr);
+    assert.match(stderr, new RegExp(`stopped \\(${signal}\\); its unfinished files were removed`));
+    const left = readdirSync(out, { recursive: true }) as string[];
+    assert.deepEqual(
+      left.filter((name) => name.includes('.build-') || name.endsWith('.partial')),
+      [],
+    );
+    assert.ok(!left.includes('manifest.json'));
+  });
+}

@@ -3,13 +3,14 @@
 //
 // Deterministic: the same inputs give the same manifest and blobs, byte for byte. Blob names
 // depend only on content; node:zlib's gzip writes no file name and mtime 0, so a blob's bytes
-// depend only on its content and zlib. Blobs already in the output folder are kept as they are,
-// so several images built into one folder share theirs.
+// depend only on its content and zlib. Blobs already in the output folder are kept once their
+// content is checked against their name (a damaged one is written again), so several images
+// built into one folder share theirs.
 import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { mkdir, mkdtemp, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import {
   DEFAULT_MEMORY_MIB,
   MANIFEST_FORMAT,
@@ -22,6 +23,8 @@ import {
 import { DEFAULT_UUID, ext2FromFolder } from './ext2-from-folder.js';
 import { ImageBuildError } from './image-build-error.js';
 import { memorySizeProblem } from '../../engine/memory-size.js';
+import { Leftovers } from './leftovers.js';
+import { checkOutFolder } from './out-folder.js';
 
 export const DEFAULT_CHUNK_SIZE = 64 << 10;
 const BLOBS = 'blobs/';
@@ -49,6 +52,10 @@ export interface BuildImageOptions {
   epoch?: number;
   /** The output folder: manifest.json and blobs/ are written there. */
   out: string;
+  /** Build into `out` even if it is not empty and holds no image of ours (see out-folder.ts). */
+  force?: boolean;
+  /** Where the build notes what it has not finished, for a caller that must stop it midway. */
+  leftovers?: Leftovers;
 }
 
 export interface BuildImageResult {
@@ -56,33 +63,54 @@ export interface BuildImageResult {
   manifestPath: string;
   /** Distinct blobs this build wrote. */
   blobsWritten: number;
-  /** Distinct blobs this build needed that were in the output folder already (left as they were). */
+  /** Distinct blobs this build needed that were in the output folder already, intact (kept). */
   blobsKept: number;
+  /** Blobs in the output folder whose content did not match their name, written again. */
+  blobsReplaced: number;
 }
 
 const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');
 
-/** Writes each distinct blob once, as <sha256>.gz, unless the folder has it already. */
+/** Whether the blob file at `path` holds, gunzipped, exactly the `size` bytes hashing to `hash`. */
+async function intact(path: string, hash: string, size: number): Promise<boolean> {
+  try {
+    // One byte past the size is enough to see a blob too long (and stops a bomb).
+    const data = gunzipSync(await readFile(path), { maxOutputLength: size + 1 });
+    return data.length === size && sha256(data) === hash;
+  } catch {
+    return false; // unreadable, not gzip, cut short, or inflating past the size
+  }
+}
+
+/** Writes each distinct blob once, as <sha256>.gz, unless the folder has it intact already. */
 class BlobStore {
   written = 0;
   kept = 0;
+  replaced = 0;
   private readonly seen = new Set<string>();
 
-  constructor(private readonly dir: string) {}
+  constructor(
+    private readonly dir: string,
+    private readonly leftovers: Leftovers,
+  ) {}
 
   async put(data: Uint8Array): Promise<BlobRef> {
     const hash = sha256(data);
     if (!this.seen.has(hash)) {
       this.seen.add(hash);
       const path = join(this.dir, `${hash}.gz`);
-      if (existsSync(path)) this.kept++;
+      const there = existsSync(path);
+      if (there && (await intact(path, hash, data.length))) this.kept++;
       else {
         // Written under a temporary name first: an interrupted build leaves no truncated blob
         // that a later build would keep.
         const partial = `${path}.${process.pid}.partial`;
+        this.leftovers.track(partial);
         await writeFile(partial, gzipSync(data, { level: 9 }));
         await rename(partial, path);
-        this.written++;
+        this.leftovers.release(partial);
+        if (there) this.replaced++;
+        else this.written++;
       }
     }
     return { size: data.length, sha256: hash };
@@ -182,6 +210,7 @@ export async function buildImage(options: BuildImageOptions): Promise<BuildImage
   const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
   const memoryMiB = options.memoryMiB ?? DEFAULT_MEMORY_MIB;
   const disks = options.disks ?? [];
+  const leftovers = options.leftovers ?? new Leftovers();
   checkOptions(options, chunkSize, memoryMiB);
   const kernelBytes = await readInput(options.kernel, 'kernel', 'kernel-not-found');
   checkKernel(kernelBytes, options.kernel);
@@ -191,6 +220,7 @@ export async function buildImage(options: BuildImageOptions): Promise<BuildImage
       : await readInput(options.initrd, 'initramfs', 'initrd-not-found');
 
   const out = resolve(options.out);
+  checkOutFolder(out, options.force ?? false);
   const blobDir = join(out, BLOBS);
   try {
     await mkdir(blobDir, { recursive: true });
@@ -200,7 +230,7 @@ export async function buildImage(options: BuildImageOptions): Promise<BuildImage
       `cannot create ${blobDir} (${(error as NodeJS.ErrnoException).code ?? error}); choose another --out`,
     );
   }
-  const store = new BlobStore(blobDir);
+  const store = new BlobStore(blobDir, leftovers);
   const kernel = await store.put(kernelBytes);
   const initrd = initrdBytes && (await store.put(initrdBytes));
 
@@ -211,7 +241,10 @@ export async function buildImage(options: BuildImageOptions): Promise<BuildImage
       let file = disk;
       if (statSync(disk).isDirectory()) {
         // Beside the output rather than in the system's temp folder, which may be a small tmpfs.
-        scratch ??= await mkdtemp(join(out, '.build-'));
+        if (!scratch) {
+          scratch = await mkdtemp(join(out, '.build-'));
+          leftovers.track(scratch);
+        }
         file = join(scratch, `disk${i}.ext2`);
         ext2FromFolder(disk, file, {
           size: options.diskSize,
@@ -224,7 +257,10 @@ export async function buildImage(options: BuildImageOptions): Promise<BuildImage
       if (file !== disk) await rm(file);
     }
   } finally {
-    if (scratch) await rm(scratch, { recursive: true, force: true });
+    if (scratch) {
+      await rm(scratch, { recursive: true, force: true });
+      leftovers.release(scratch);
+    }
   }
 
   const defaultCmdline = `console=ttyS0${disks.length && !initrd ? ' root=/dev/vda rw' : ''}`;
@@ -246,7 +282,15 @@ export async function buildImage(options: BuildImageOptions): Promise<BuildImage
   const manifestPath = join(out, 'manifest.json');
   parseManifest(text, manifestPath); // what the engine will check, checked before it is written
   const partial = `${manifestPath}.${process.pid}.partial`;
+  leftovers.track(partial);
   await writeFile(partial, text);
   await rename(partial, manifestPath);
-  return { manifest, manifestPath, blobsWritten: store.written, blobsKept: store.kept };
+  leftovers.release(partial);
+  return {
+    manifest,
+    manifestPath,
+    blobsWritten: store.written,
+    blobsKept: store.kept,
+    blobsReplaced: store.replaced,
+  };
 }

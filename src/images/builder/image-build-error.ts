@@ -25,7 +25,9 @@ export type ImageBuildErrorCode =
   /** mke2fs or debugfs failed (e.g. the folder does not fit in --disk-size). */
   | 'mke2fs-failed'
   /** The output folder cannot be created or written. */
-  | 'out-not-writable';
+  | 'out-not-writable'
+  /** The output folder is not empty and holds no image of ours (see out-folder.ts); --force overrides. */
+  | 'out-not-an-image';
 
 export class ImageBuildError extends Error {
   constructor(
