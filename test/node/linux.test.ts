@@ -142,3 +142,42 @@ test('a raw disk after the root disk is /dev/vdb: the guest reads its sectors an
     await guest.terminate();
   }
 });
+
+test("the guest's clock is the host's (the board's RTC), its entropy pool is ready at boot, and its loopback interface is up", async () => {
+  await withGuest({}, async (guest) => {
+    await guest.ready();
+    const { output } = await guest.exec('date +%s');
+    const skew = Number(output.trim()) - Date.now() / 1000;
+    assert.ok(Math.abs(skew) < 5, `the guest's clock is ${skew.toFixed(1)} s off the host's`);
+
+    // The board's rng-seed is credited as the kernel reads the device tree: the pool is ready
+    // before the kernel even prints its command line (a driver's entropy would come much later),
+    // and /dev/random does not block.
+    const log = (await guest.exec('dmesg')).output;
+    const crngReady = log.indexOf('random: crng init done');
+    assert.ok(
+      crngReady >= 0 && crngReady < log.indexOf('Kernel command line'),
+      `the entropy pool was not ready at once:\n${log}`,
+    );
+    const random = await guest.exec('head -c 16 /dev/random | wc -c');
+    assert.equal(random.output.trim(), '16');
+
+    const served = await guest.exec(
+      'echo hello over lo | timeout 10 nc -l -p 8080 & sleep 1; nc 127.0.0.1 8080 </dev/null; wait',
+      { timeoutMs: 30_000 },
+    );
+    assert.deepEqual(served, { output: 'hello over lo\n', exitCode: 0 });
+  });
+});
+
+test("streamed output is the guest's bytes: a large output checksums the same on both sides", async () => {
+  await withGuest({}, async (guest) => {
+    await guest.ready();
+    const inGuest = await guest.exec('seq 1 30000 | md5sum');
+    let streamed = '';
+    const result = await guest.exec('seq 1 30000', { onChunk: (text) => (streamed += text) });
+    assert.equal(result.exitCode, 0);
+    assert.equal(`${createHash('md5').update(streamed).digest('hex')}  -\n`, inGuest.output);
+    assert.equal(streamed, result.output);
+  });
+});
