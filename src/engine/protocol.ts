@@ -23,7 +23,9 @@ export type HostMessage =
   | { type: 'input'; data: string }
   | { type: 'resize'; cols: number; rows: number }
   /** Runs a command through the command channel, apart from the interactive shell. */
-  | { type: 'exec'; id: number; command: string };
+  | { type: 'exec'; id: number; command: string; maxOutput?: number }
+  /** Gives up exec `id` (its timeout passed): dropped if waiting, killed in the guest if running. */
+  | { type: 'exec-cancel'; id: number };
 
 /** Messages the Worker sends to the main thread. */
 export type EngineMessage =
@@ -35,7 +37,9 @@ export type EngineMessage =
   | { type: 'progress'; phase: 'download' | 'boot'; loaded: number; total: number }
   | { type: 'output'; data: string }
   | { type: 'ready' }
-  | { type: 'exec-result'; id: number; exitCode: number; output: string }
+  | { type: 'exec-result'; id: number; exitCode: number; output: string; truncated: boolean }
+  /** The command channel refused exec `id` (`busy`, `command-too-large`). */
+  | { type: 'exec-error'; id: number; code: string; message: string }
   | { type: 'exit'; reason: 'poweroff' | 'reboot' }
   /** `fatal`: the machine stopped (or never started); otherwise it runs on (a disk read failed). */
   | { type: 'error'; code: EngineErrorCode; message: string; fatal: boolean };

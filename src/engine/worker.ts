@@ -2,7 +2,7 @@
 // The engine's Worker entry: fetches and verifies the image, boots the virt board and runs it,
 // relaying console output out and keystrokes in. The main thread never runs the emulator.
 import { MachineError, VirtMachine } from './board/virt-machine.js';
-import { CommandChannel, toBase64 } from './command-channel.js';
+import { CommandChannel, CommandError, toBase64 } from './command-channel.js';
 import { hartWasmUrl } from './hart.js';
 import { SHELL_PROMPT } from './console-session.js';
 import { writeCpio } from './cpio.js';
@@ -20,6 +20,8 @@ let size = { cols: 80, rows: 24 };
 // Requests wait in the channel until the guest's agent says it is ready, so an exec() sent
 // before the machine exists is not lost.
 const commands = new CommandChannel((data) => machine?.sendCommand(data));
+/** exec() calls in the channel, by the element's id, to cancel on its timeout. */
+const execs = new Map<number, AbortController>();
 const fetcher = new BlobFetcher();
 
 function post(message: EngineMessage): void {
@@ -161,12 +163,30 @@ scope.addEventListener('message', (event: MessageEvent<HostMessage>) => {
       size = { cols: message.cols, rows: message.rows };
       machine?.resize(message.cols, message.rows);
       break;
-    case 'exec':
-      void commands
-        .run(message.command)
-        .then(({ exitCode, output }) =>
-          post({ type: 'exec-result', id: message.id, exitCode, output }),
-        );
+    case 'exec': {
+      const cancel = new AbortController();
+      execs.set(message.id, cancel);
+      commands
+        .run(message.command, { maxOutput: message.maxOutput, signal: cancel.signal })
+        .then(
+          ({ exitCode, output, truncated }) =>
+            post({ type: 'exec-result', id: message.id, exitCode, output, truncated }),
+          (error: unknown) => {
+            // A cancel comes from the element, which has answered its caller already.
+            if (error instanceof CommandError && error.code !== 'cancelled')
+              post({
+                type: 'exec-error',
+                id: message.id,
+                code: error.code,
+                message: error.message,
+              });
+          },
+        )
+        .finally(() => execs.delete(message.id));
+      break;
+    }
+    case 'exec-cancel':
+      execs.get(message.id)?.abort();
       break;
   }
 });

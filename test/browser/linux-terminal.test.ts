@@ -84,7 +84,7 @@ describe('<linux-terminal>', () => {
     const screen = record(el);
     document.body.append(el);
     const ok = await el.exec('echo out; echo err >&2; uname -m');
-    expect(ok).to.deep.equal({ exitCode: 0, output: 'out\nerr\nriscv64\n' });
+    expect(ok).to.deep.equal({ exitCode: 0, output: 'out\nerr\nriscv64\n', truncated: false });
     const failing = await el.exec('ls /nonexistent; exit 3');
     expect(failing.exitCode).to.equal(3);
     expect(failing.output).to.contain('No such file or directory');

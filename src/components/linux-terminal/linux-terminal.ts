@@ -14,6 +14,8 @@ import {
 } from '../../offline/service-worker-registration.js';
 import { dedent } from '../dedent.js';
 import { LinuxFile } from '../linux-file/linux-file.js';
+import type { ExecOptions, ExecResult } from './exec-types.js';
+export type { ExecOptions, ExecResult };
 import { terminalStyles } from './linux-terminal.styles.js';
 import { xtermStyles } from './xterm-css.generated.js';
 
@@ -140,7 +142,7 @@ export class LinuxTerminal extends LitElement {
   private outputFrame = 0;
   private readonly execs = new Map<
     number,
-    { resolve: (r: { exitCode: number; output: string }) => void; reject: (e: Error) => void }
+    { resolve: (r: ExecResult) => void; reject: (e: Error) => void }
   >();
   private nextExec = 1;
   private precaching?: Promise<void>;
@@ -228,13 +230,12 @@ export class LinuxTerminal extends LitElement {
 
   /**
    * Runs `command` in the guest through its command channel (not the interactive shell, whose
-   * screen it leaves alone) and resolves to its exit status and output (stdout and stderr).
-   * Waits for the machine to be ready; rejects after `timeout` milliseconds (default 60 s).
+   * screen it leaves alone) and resolves to its exit status and output (stdout and stderr, cut
+   * at `maxOutput`, 16 MiB by default). Waits for the machine to be ready; commands run one at
+   * a time, in call order. Rejects after `timeout` milliseconds (default 60 s), and the guest
+   * kills the command if it was running. See ExecOptions and ExecResult.
    */
-  async exec(
-    command: string,
-    options: { timeout?: number } = {},
-  ): Promise<{ exitCode: number; output: string }> {
+  async exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
     const timeout = options.timeout ?? 60_000;
     const deadline = performance.now() + timeout;
     const timedOut = () =>
@@ -250,6 +251,8 @@ export class LinuxTerminal extends LitElement {
       const timer = setTimeout(
         () => {
           this.execs.delete(id);
+          // The Worker drops the command, or has the guest kill it, and goes on with the next.
+          this.post({ type: 'exec-cancel', id });
           reject(timedOut());
         },
         Math.max(0, deadline - performance.now()),
@@ -264,7 +267,7 @@ export class LinuxTerminal extends LitElement {
           reject(error);
         },
       });
-      this.post({ type: 'exec', id, command });
+      this.post({ type: 'exec', id, command, maxOutput: options.maxOutput });
     });
   }
 
@@ -501,7 +504,14 @@ export class LinuxTerminal extends LitElement {
       case 'exec-result': {
         const pending = this.execs.get(message.id);
         this.execs.delete(message.id);
-        pending?.resolve({ exitCode: message.exitCode, output: message.output });
+        const { exitCode, output, truncated } = message;
+        pending?.resolve({ exitCode, output, truncated });
+        break;
+      }
+      case 'exec-error': {
+        const pending = this.execs.get(message.id);
+        this.execs.delete(message.id);
+        pending?.reject(Object.assign(new Error(message.message), { code: message.code }));
         break;
       }
       case 'loaded':

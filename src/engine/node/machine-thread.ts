@@ -6,6 +6,7 @@ import type { MachineExit } from '../board/virt-machine.js';
 import type { BootImage } from '../boot-image.js';
 import type { DiskSource } from '../disks/open-disk.js';
 import type { FetchStats } from '../image/blob-fetcher.js';
+import type { CommandResult } from '../command-channel.js';
 
 export type ThreadRequest =
   | {
@@ -19,7 +20,10 @@ export type ThreadRequest =
   | { type: 'input'; data: Uint8Array }
   | { type: 'resize'; cols: number; rows: number }
   | { type: 'stats' }
-  | { type: 'stop' };
+  | { type: 'stop' }
+  /** A command for the image's agent on hvc1 (command-channel.ts); exec-cancel gives it up. */
+  | { type: 'exec'; id: number; command: string; maxOutput?: number }
+  | { type: 'exec-cancel'; id: number };
 
 export type ThreadEvent =
   | { type: 'booted' }
@@ -27,6 +31,8 @@ export type ThreadEvent =
   | { type: 'stats'; instructions: bigint; fetched: FetchStats }
   | { type: 'exit'; exit: MachineExit; instructions: bigint }
   | { type: 'error'; code: string; message: string }
+  | { type: 'exec-result'; id: number; result: CommandResult }
+  | { type: 'exec-error'; id: number; code: string; message: string }
   /** A disk read failed: the guest sees an I/O error and goes on (not fatal in itself). */
   | { type: 'disk-error'; code: string; message: string };
 
@@ -51,6 +57,7 @@ function startWorker(): Worker {
 export class MachineThread {
   private readonly worker: Worker;
   private readonly listeners = new Set<(event: ThreadEvent) => void>();
+  private nextExec = 1;
 
   constructor(image: BootImage) {
     this.worker = startWorker();
@@ -76,6 +83,41 @@ export class MachineThread {
     this.post({
       type: 'input',
       data: typeof text === 'string' ? new TextEncoder().encode(text) : text,
+    });
+  }
+
+  /**
+   * Runs `command` through the command channel (not the console's shell). Rejects with code
+   * `timeout` after `timeout` ms (default 60 s), when the guest kills the command if it runs.
+   */
+  exec(
+    command: string,
+    options: { timeout?: number; maxOutput?: number } = {},
+  ): Promise<CommandResult> {
+    const id = this.nextExec++;
+    const timeout = options.timeout ?? 60_000;
+    return new Promise((resolve, reject) => {
+      const done = () => {
+        clearTimeout(timer);
+        off();
+      };
+      const timer = setTimeout(() => {
+        done();
+        this.post({ type: 'exec-cancel', id });
+        const error = new Error(`exec: no answer from the guest within ${timeout} ms`);
+        reject(Object.assign(error, { code: 'timeout' }));
+      }, timeout);
+      const off = this.on((event) => {
+        if ((event.type === 'exec-result' || event.type === 'exec-error') && event.id === id) {
+          done();
+          if (event.type === 'exec-result') resolve(event.result);
+          else reject(Object.assign(new Error(event.message), { code: event.code }));
+        } else if (event.type === 'exit') {
+          done();
+          reject(Object.assign(new Error('exec: the machine stopped'), { code: 'stopped' }));
+        }
+      });
+      this.post({ type: 'exec', id, command, maxOutput: options.maxOutput });
     });
   }
 

@@ -6,11 +6,15 @@ import { openDisk } from '../disks/open-disk.js';
 import { BlobFetcher } from '../image/blob-fetcher.js';
 import { ImageError } from '../image/image-error.js';
 import { fileFetch } from './file-fetch.js';
+import { CommandChannel, CommandError } from '../command-channel.js';
 import type { ThreadRequest, ThreadEvent } from './machine-thread.js';
 
 const port = parentPort!;
 let machine: VirtMachine | undefined;
 const fetcher = new BlobFetcher({ fetch: fileFetch });
+// exec requests wait in the channel until the agent says it is ready.
+const commands = new CommandChannel((data) => machine?.sendCommand(data));
+const execs = new Map<number, AbortController>();
 
 function post(event: ThreadEvent, transfer: ArrayBuffer[] = []): void {
   port.postMessage(event, transfer);
@@ -33,6 +37,7 @@ port.on('message', async (request: ThreadRequest) => {
               message: `disk: ${(error as Error).message}`,
             }),
           onOutput: (data) => post({ type: 'output', data }, [data.buffer as ArrayBuffer]),
+          onCommandOutput: (data) => commands.receive(data),
         });
       } catch (error) {
         const code =
@@ -64,6 +69,30 @@ port.on('message', async (request: ThreadRequest) => {
       break;
     case 'stop':
       machine?.stop();
+      break;
+    case 'exec': {
+      const cancel = new AbortController();
+      execs.set(request.id, cancel);
+      commands
+        .run(request.command, { maxOutput: request.maxOutput, signal: cancel.signal })
+        .then(
+          (result) => post({ type: 'exec-result', id: request.id, result }),
+          (error: unknown) => {
+            // A cancel comes from the thread's caller, which has given up already.
+            if (error instanceof CommandError && error.code !== 'cancelled')
+              post({
+                type: 'exec-error',
+                id: request.id,
+                code: error.code,
+                message: error.message,
+              });
+          },
+        )
+        .finally(() => execs.delete(request.id));
+      break;
+    }
+    case 'exec-cancel':
+      execs.get(request.id)?.abort();
       break;
   }
 });
