@@ -26,6 +26,8 @@ export interface CommandResult {
 
 /** Output kept by default: 16 MiB. */
 export const DEFAULT_MAX_OUTPUT = 16 << 20;
+/** The largest maxOutput: more than a guest's memory could hold. */
+export const MAX_OUTPUT_LIMIT = 2 ** 31;
 /** A request line is at most this long (the console holds 4 MiB of input for the guest). */
 export const MAX_REQUEST_BYTES = 3 << 20;
 /** exec() calls waiting for their turn, at most. */
@@ -58,6 +60,12 @@ export function toBase64(bytes: Uint8Array): string {
   return btoa(binary);
 }
 
+/** maxOutput as a whole number of bytes the agent can read (no NaN, Infinity or negatives). */
+function outputLimit(maxOutput = DEFAULT_MAX_OUTPUT): number {
+  if (Number.isNaN(maxOutput)) return DEFAULT_MAX_OUTPUT;
+  return Math.min(MAX_OUTPUT_LIMIT, Math.max(0, Math.floor(maxOutput)));
+}
+
 interface Request {
   id: string;
   line: Uint8Array;
@@ -87,7 +95,7 @@ export class CommandChannel {
   /** Runs `command` in the guest; resolves with its exit status and output. */
   run(command: string, options: CommandOptions = {}): Promise<CommandResult> {
     const { signal } = options;
-    const maxOutput = Math.max(0, Math.floor(options.maxOutput ?? DEFAULT_MAX_OUTPUT));
+    const maxOutput = outputLimit(options.maxOutput);
     const id = `c${this.next++}`;
     const line = encoder.encode(`${id} ${maxOutput} ${toBase64(encoder.encode(command))}\n`);
     return new Promise((resolve, reject) => {

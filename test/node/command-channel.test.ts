@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import {
   CANCEL_GRACE_MS,
   CommandChannel,
+  MAX_OUTPUT_LIMIT,
   MAX_REQUEST_BYTES,
   toBase64,
 } from '../../src/engine/command-channel.js';
@@ -153,6 +154,18 @@ test('when a killed command never replies, the channel moves on after the grace'
   reply('ck\n');
   reply(answer('c2', 0, 'next\n'));
   assert.equal((await next).output, 'next\n');
+});
+
+test('maxOutput is a whole number of bytes for the agent, whatever the page passes', () => {
+  const { commands, sent, reply } = channel();
+  reply('lt-agent ready\n');
+  const limits = [Infinity, NaN, -5, 12.7];
+  for (const maxOutput of limits) void commands.run('true', { maxOutput }).catch(() => {});
+  for (let i = 0; i < limits.length; i++) reply(answer(`c${i + 1}`, 0, ''));
+  assert.deepEqual(
+    sent.map((line) => line.split(' ')[1]),
+    [String(MAX_OUTPUT_LIMIT), String(16 << 20), '0', '12'],
+  );
 });
 
 test('a command too large for the console input is refused with a code', async () => {

@@ -53,6 +53,16 @@ test('a timed-out command is killed with its children, and the next exec() works
   });
 });
 
+test('a background job does not hold the answer, and goes on running', async () => {
+  await withMachine(async (machine) => {
+    const started = performance.now();
+    const result = await machine.exec('sleep 1004 & echo started', { timeout: 20_000 });
+    assert.deepEqual(result, { exitCode: 0, output: 'started\n', truncated: false });
+    assert.ok(performance.now() - started < 10_000);
+    assert.match((await machine.exec('ps')).output, /sleep 1004/);
+  });
+});
+
 test('20 MB of output arrives byte for byte; maxOutput cuts it and says so', async () => {
   await withMachine(async (machine) => {
     // Text (base64 of random bytes), so that it survives decoding as UTF-8 unchanged.
