@@ -40,9 +40,12 @@ async function writeFiles(files: { path: string; mode: number; content: string }
   for (const file of files) {
     const quoted = `'${file.path.replace(/'/g, `'\\''`)}'`;
     const data = toBase64(encoder.encode(file.content));
-    const { exitCode, output } = await commands.run(
-      `mkdir -p "$(dirname ${quoted})" && echo ${data} | base64 -d > ${quoted} && chmod ${file.mode.toString(8)} ${quoted}`,
-    );
+    // A refused command (command-too-large) is reported like a failed one; the next file goes on.
+    const { exitCode, output } = await commands
+      .run(
+        `mkdir -p "$(dirname ${quoted})" && echo ${data} | base64 -d > ${quoted} && chmod ${file.mode.toString(8)} ${quoted}`,
+      )
+      .catch((error: Error) => ({ exitCode: -1, output: error.message }));
     if (exitCode !== 0)
       fail('internal', `The file ${file.path} could not be placed in the guest: ${output}`, false);
   }
