@@ -3,9 +3,11 @@
 // offline, and images load from the disk the second time.
 // - Blobs are named by the SHA-256 of their content, so a cached blob never goes stale: CacheFirst,
 //   and only complete 200 responses whose content hashes to their name are stored (a 206, an
-//   opaque response or a server's HTML error page under a blob's name would stay forever).
+//   opaque response or a server's HTML error page under a blob's name would stay forever), read
+//   and inflated only up to the largest blob a manifest may name (worth-keeping.ts).
 // - Image manifests and the site's own files (pages, scripts, styles, wasm, web app manifests and
-//   images) may change: NetworkFirst, the cache when offline.
+//   images) may change: NetworkFirst, the cache when offline. A manifest is stored only when it
+//   parses as one (a catch-all server's HTML page under 200 is not kept).
 // - A page opened before this worker controlled it sends the URLs it already loaded (CACHE_URLS,
 //   Workbox's cache listener) so that they are cached too.
 import { clientsClaim, type WorkboxPlugin } from 'workbox-core';
@@ -14,7 +16,7 @@ import { CacheFirst, NetworkFirst } from 'workbox-strategies';
 import { CacheableResponsePlugin } from 'workbox-cacheable-response';
 import { ExpirationPlugin } from 'workbox-expiration';
 import { RangeRequestsPlugin, createPartialResponse } from 'workbox-range-requests';
-import { gunzip, sha256Hex } from '../src/engine/image/blob-fetcher.js';
+import { isBlob, isManifest } from './worth-keeping.js';
 import { BLOB_CACHE, BLOB_PATH, PAGE_CACHE } from '../src/offline/cache-names.js';
 
 declare const self: ServiceWorkerGlobalScope;
@@ -24,13 +26,14 @@ const verifiedBlobs: WorkboxPlugin = {
   async cacheWillUpdate({ request, response }) {
     const url = new URL(request.url);
     const sha256 = BLOB_PATH.exec(url.pathname)?.[1];
-    if (!sha256) return null;
-    try {
-      const data = await gunzip(new Uint8Array(await response.clone().arrayBuffer()), url);
-      return (await sha256Hex(data)) === sha256 ? response : null;
-    } catch {
-      return null;
-    }
+    return sha256 && (await isBlob(response, url, sha256)) ? response : null;
+  },
+};
+
+/** Stores a `…manifest.json` only if it is an image manifest (a site's 200 HTML page is not). */
+const realManifests: WorkboxPlugin = {
+  async cacheWillUpdate({ request, response }) {
+    return (await isManifest(response, new URL(request.url))) ? response : null;
   },
 };
 
@@ -70,6 +73,12 @@ const pages = new NetworkFirst({
   plugins: [new CacheableResponsePlugin({ statuses: [200] })],
 });
 
+const manifests = new NetworkFirst({
+  cacheName: PAGE_CACHE,
+  networkTimeoutSeconds: 3,
+  plugins: [new CacheableResponsePlugin({ statuses: [200] }), realManifests],
+});
+
 // The site's images too (a lesson's diagrams, a web app manifest's icons): a page offline should
 // look as it did online.
 const ownDestinations = new Set(['script', 'style', 'worker', 'sharedworker', 'manifest', 'image']);
@@ -78,7 +87,7 @@ const ownFileName = /(\/|\.html?|\.m?js|\.css|\.wasm|\.webmanifest|\.svg|\.png|\
 
 const router = new Router();
 router.registerRoute(new Route(({ url }) => BLOB_PATH.test(url.pathname), blobs));
-router.registerRoute(new Route(({ url }) => url.pathname.endsWith('manifest.json'), pages));
+router.registerRoute(new Route(({ url }) => url.pathname.endsWith('manifest.json'), manifests));
 router.registerRoute(
   new Route(
     ({ url, request }) =>

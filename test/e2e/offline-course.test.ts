@@ -16,6 +16,7 @@ import { type ImageManifest, allBlobs } from '../../src/engine/image/manifest.js
 import type { PrecacheResult } from '../../src/offline/precache.js';
 import type { LinuxTerminalErrorDetail } from '../../src/components/linux-terminal/linux-terminal.js';
 import { startStaticServer } from './support/static-server.js';
+import { startFaultServer } from '../support/fault-server.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const BLOB_CACHE = 'linux-terminal-blobs';
@@ -293,6 +294,51 @@ test(
         assert.deepEqual(server.ranges, [], 'no Range header reached the server');
       });
     } finally {
+      await server.stop();
+    }
+  },
+);
+
+test(
+  'the service worker stores a manifest only when it is one, not an HTML page served with 200',
+  { timeout: 120_000 },
+  async () => {
+    const server = await startStaticServer(root);
+    // Another origin (CORS allowed) serving the built image, and its manifest as an HTML page.
+    const images = await startFaultServer(join(root, 'src/images/busybox/dist'));
+    try {
+      await withBrowser(async (browser) => {
+        const page = await openPage(browser, `${server.origin}/demo/course/`);
+        await page.waitForFunction(() => !!navigator.serviceWorker.controller, { timeout: 60_000 });
+        const html = `${images.origin}__faults/html:manifest.json/html/manifest.json`;
+        const real = `${images.origin}manifest.json`;
+        const seen = await page.evaluate(
+          async (urls) => {
+            const answers = [];
+            for (const url of urls) {
+              const response = await fetch(url, { cache: 'no-cache' });
+              answers.push({ status: response.status, type: response.headers.get('content-type') });
+            }
+            // cacheWillUpdate runs before the page has the response: give it a moment to store.
+            await new Promise((resolve) => setTimeout(resolve, 1000));
+            const stored = [];
+            for (const name of await caches.keys())
+              for (const request of await (await caches.open(name)).keys())
+                if (request.url.endsWith('manifest.json')) stored.push(request.url);
+            return { answers, stored };
+          },
+          [html, real],
+        );
+        assert.equal(
+          seen.answers[0].status,
+          200,
+          'the HTML page reaches the page, which refuses it',
+        );
+        assert.match(seen.answers[0].type ?? '', /text\/html/);
+        assert.deepEqual(seen.stored, [real], 'only the real manifest is stored');
+      });
+    } finally {
+      await images.close();
       await server.stop();
     }
   },

@@ -87,10 +87,30 @@ const INFLATE_PIECE = 16 * 1024;
  * caches it.)
  */
 export async function gunzip(data: Uint8Array, url: URL, maxSize = Infinity): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  let length = 0;
+  await gunzipEach(data, url, maxSize, (part) => {
+    parts.push(part);
+    length += part.length;
+  });
+  return concat(parts, length);
+}
+
+/**
+ * gunzip as gunzip() does, handing each piece of output to `onPiece` as it comes instead of
+ * keeping it: what hashes a blob without holding it (the service worker).
+ */
+export async function gunzipEach(
+  data: Uint8Array,
+  url: URL,
+  maxSize: number,
+  onPiece: (piece: Uint8Array) => void,
+): Promise<void> {
   // A server that sent the file with Content-Encoding: gzip has had it decoded already.
   if (data[0] !== 0x1f || data[1] !== 0x8b) {
     if (data.length > maxSize) throw blobTooLarge(url, 'image file', maxSize);
-    return data;
+    onPiece(data);
+    return;
   }
   const inflater = new DecompressionStream('gzip');
   const writer = inflater.writable.getWriter();
@@ -103,7 +123,6 @@ export async function gunzip(data: Uint8Array, url: URL, maxSize = Infinity): Pr
     await writer.close();
   })();
   feeding.catch(() => {}); // its failure is seen by the reader
-  const parts: Uint8Array[] = [];
   let length = 0;
   try {
     for (;;) {
@@ -115,7 +134,7 @@ export async function gunzip(data: Uint8Array, url: URL, maxSize = Infinity): Pr
         await writer.abort().catch(() => {});
         throw blobTooLarge(url, 'image file', maxSize);
       }
-      parts.push(value);
+      onPiece(value);
     }
     await feeding;
   } catch (error) {
@@ -125,7 +144,6 @@ export async function gunzip(data: Uint8Array, url: URL, maxSize = Infinity): Pr
       `${url.href} is not a complete gzip stream (${(error as Error).message}): the download was cut off or the file is damaged`,
     );
   }
-  return concat(parts, length);
 }
 
 /** Whether a failure may go away on its own (worth a retry). */
