@@ -51,7 +51,8 @@ export async function shellCommand(argv: string[]): Promise<number> {
   return new Promise<number>((resolve) => {
     const finish = (code: number, message?: string) => {
       if (raw) stdin.setRawMode(false);
-      stdin.pause();
+      // Not pause(): a paused pipe (stdin not a terminal) still holds the process open.
+      stdin.destroy();
       if (message) process.stderr.write(`\r\n${message}\r\n`);
       void machine.terminate().then(() => resolve(code));
     };

@@ -215,7 +215,8 @@ test('--help states both time limits', () => {
   );
 });
 
-test('a disk read that fails after the prompt is reported with its code, and the command goes on', () => {
+/** The built-in image plus a disk /dev/vdb whose middle 64 KiB chunk's blob is missing. */
+function imageWithMissingChunk(): { manifestPath: string; missing: string } {
   const dir = mkdtempSync(join(tmpdir(), 'image-'));
   cpSync(builtIn.dir, dir, { recursive: true });
   // A second disk (/dev/vdb) whose middle chunk's blob is missing: the kernel reads only its
@@ -229,9 +230,14 @@ test('a disk read that fails after the prompt is reported with its code, and the
     ],
   };
   writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest));
+  return { manifestPath: join(dir, 'manifest.json'), missing };
+}
+
+test('a disk read that fails after the prompt is reported with its code, and the command goes on', () => {
+  const { manifestPath, missing } = imageWithMissingChunk();
   const result = run(
     '--image',
-    join(dir, 'manifest.json'),
+    manifestPath,
     '--',
     'echo before; dd if=/dev/vdb bs=65536 skip=1 count=1 2>/dev/null | wc -c; echo after; exit 5',
   );
@@ -242,4 +248,43 @@ test('a disk read that fails after the prompt is reported with its code, and the
     new RegExp(`${missing}\\.gz does not exist \\(HTTP 404\\).*goes on \\[chunk-not-found\\]`),
   );
   assert.equal(result.stderr.match(/\[chunk-not-found\]/g)?.length, 1, 'said once');
+});
+
+test('in the shell, a failed disk read is reported and the session goes on', async () => {
+  const { manifestPath } = imageWithMissingChunk();
+  const child = spawn(process.execPath, [cli, 'shell', '--image', manifestPath], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  const seen = (text: string) =>
+    new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no '${text}' in ${stdout}`)), 60_000);
+      const look = () => {
+        if (!stdout.includes(text)) return;
+        clearTimeout(timer);
+        resolve();
+      };
+      child.stdout.on('data', look);
+      look();
+    });
+  child.stdout.on('data', (data) => (stdout += data));
+  child.stderr.on('data', (data) => (stderr += data));
+  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+  try {
+    await seen('# ');
+    child.stdin.write(
+      'dd if=/dev/vdb bs=65536 skip=1 count=1 2>/dev/null | wc -c; echo after-$((6*7))\n',
+    );
+    await seen('after-42');
+    child.stdin.write('\x01x'); // Ctrl-A X quits, even with stdin still open
+    const quit = await Promise.race([
+      exited,
+      new Promise<string>((resolve) => setTimeout(() => resolve('still running'), 30_000)),
+    ]);
+    assert.equal(quit, 0, stderr);
+    assert.match(stderr, /does not exist \(HTTP 404\) \[chunk-not-found\]/);
+  } finally {
+    child.kill('SIGKILL');
+  }
 });
