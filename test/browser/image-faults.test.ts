@@ -1,7 +1,8 @@
 // The element against a hostile server (test/support/fault-server.js, mounted by the test
 // runner under /__faults/<fault>:<target>/): a kernel that dies because its root disk cannot be
 // read is reported as the disk error, not as a bare kernel panic (issue 11, "the root cause
-// first"); a manifest that is an HTML page is refused as not a manifest.
+// first"); a manifest that never comes ends in `network-timeout`; a manifest that is an HTML page
+// is refused as not a manifest.
 import { expect, oneEvent } from '@open-wc/testing';
 import '../../src/components/index.js';
 import type { LinuxTerminal } from '../../src/components/index.js';
@@ -52,6 +53,14 @@ describe('<linux-terminal> against a faulty image server', () => {
       expect(errors[0].code).to.equal(code);
     });
   }
+
+  it('gives up on a manifest that never comes, with network-timeout (15 s)', async () => {
+    const started = performance.now();
+    const { fatal } = await fatalError(served('stall:manifest.json'));
+    expect(fatal.code).to.equal('network-timeout');
+    expect(fatal.message).to.contain('manifest.json sent no response for 15 s');
+    expect(performance.now() - started).to.be.lessThan(25_000);
+  });
 
   it('refuses a manifest that is an HTML page served with 200', async () => {
     const { fatal } = await fatalError(served('html:manifest.json'));

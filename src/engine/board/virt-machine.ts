@@ -79,6 +79,9 @@ export class VirtMachine {
   private lines = 0;
   private exit: MachineExit | undefined;
   private wake: (() => void) | undefined;
+  /** Set while the machine is held (see hold()); resolves when it may run again. */
+  private held: Promise<void> | undefined;
+  private release: (() => void) | undefined;
   private output = new Uint8Array(64 * 1024);
   private outputLength = 0;
   private recentText = '';
@@ -245,6 +248,7 @@ export class VirtMachine {
   stop(): void {
     this.exit ??= { reason: 'stopped' };
     this.wake?.();
+    this.resume();
   }
 
   private setLine(bit: number, level: boolean): void {
@@ -299,10 +303,30 @@ export class VirtMachine {
     this.options.onOutput(data);
   }
 
+  /**
+   * Holds the guest between two slices, as a real machine waits on a device (flow control: the
+   * element holds it while the screen has too much output still to draw). Guest time runs on.
+   */
+  hold(): void {
+    this.held ??= new Promise((resolve) => (this.release = resolve));
+  }
+
+  /** Lets a held machine run again. */
+  resume(): void {
+    this.release?.();
+    this.release = undefined;
+    this.held = undefined;
+  }
+
   /** Runs the guest until it powers off, reboots, panics, or stop() is called. */
   async run(): Promise<MachineExit> {
     let lastYield = performance.now();
     while (!this.exit) {
+      if (this.held) {
+        await this.held;
+        lastYield = performance.now();
+        continue;
+      }
       this.setLine(IRQ_MTI, this.clint.timerPending);
       this.rtc.checkAlarm();
       const reason = this.hart.run(SLICE);
