@@ -301,3 +301,25 @@ test('a slot freed by a fetch goes to a waiting fetch, not to a newcomer', async
   finished = true;
   bodies.get('/1')!();
 });
+
+test('a blob whose server never answers, or stops sending, is network-timeout after its retries', async () => {
+  const timeouts = { firstByteMs: 100, idleMs: 100 };
+  for (const answer of ['stall', 'stall-body'] as const) {
+    const { ref, path, url } = blob(50_000);
+    server.fault(path, { answer });
+    const started = performance.now();
+    await rejectsWithImageError(
+      fast({ retries: 1, timeouts }).get(url, ref),
+      'network-timeout',
+      answer === 'stall' ? /sent no response for 0.1 s/ : /sent no data for 0.1 s/,
+    );
+    assert.ok(performance.now() - started < 1000, `${answer}: too slow`);
+    assert.equal(server.requests(path).length, 2);
+  }
+});
+
+test('a slow blob that keeps sending is not timed out', async () => {
+  const { data, ref, path, url } = blob(20_000);
+  server.fault(path, { answer: 'slow' });
+  assert.deepEqual(await fast({ timeouts: { firstByteMs: 200, idleMs: 200 } }).get(url, ref), data);
+});

@@ -7,16 +7,19 @@
 //   truncate=<sha256>   serve the first half of that blob's file
 //   status=<code>:<sha256|all>   answer that blob (or every blob) with HTTP <code>
 //   cors                add Access-Control-Allow-Origin: * (for cross-origin tests)
+//   <fault>:<target>    a hostile answer from test/support/fault-server.js (stall, bomb, html...)
 import { readFileSync, existsSync, statSync } from 'node:fs';
 import { gunzipSync, gzipSync } from 'node:zlib';
+import { FAULTS, faultFor, parseFaults, respond } from '../../support/fault-server.js';
 
 const logs = new Map();
 
 function parseSpec(text) {
-  const spec = { faults: new Map() };
+  const spec = { faults: new Map(), hostile: [] };
   for (const part of text.split(',')) {
     const [key, value = ''] = part.split('=');
-    if (key === 'log') spec.log = value;
+    if (FAULTS.includes(key.split(':')[0])) spec.hostile.push(...parseFaults(key));
+    else if (key === 'log') spec.log = value;
     else if (key === 'cors') spec.cors = true;
     else if (key === 'corrupt' || key === 'truncate') spec.faults.set(value, key);
     else if (key === 'status') {
@@ -47,6 +50,16 @@ export function imageServer(root) {
     const file = root + path.slice(1);
     if (path.includes('..') || !existsSync(file) || !statSync(file).isFile()) {
       context.status = 404;
+      return;
+    }
+    const hostile = faultFor(spec.hostile, path);
+    if (hostile) {
+      context.respond = false; // written (or left hanging) by the fault server's code
+      await respond(context.res, {
+        fault: hostile,
+        body: readFileSync(file),
+        type: 'application/octet-stream',
+      });
       return;
     }
     const blob = /([0-9a-f]{64})\.gz$/.exec(path)?.[1];

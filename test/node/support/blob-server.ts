@@ -12,6 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import assert from 'node:assert/strict';
 import { ImageError, type ImageErrorCode } from '../../../src/engine/image/image-error.js';
+import { type Fault as HostileAnswer, respond } from '../../support/fault-server.js';
 
 export interface BlobRef {
   size: number;
@@ -32,6 +33,8 @@ export interface Fault {
   delayMs?: number;
   /** Wait until the test releases the request (see `hold`). */
   until?: Promise<void>;
+  /** Answer as test/support/fault-server.js does: stall, stall-body, slow, die, bomb, html... */
+  answer?: HostileAnswer;
 }
 
 export interface LoggedRequest {
@@ -126,6 +129,11 @@ export class BlobServer {
     if (fault.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
     if (fault.until) await fault.until;
     const file = this.files.get(path);
+    if (fault.answer) {
+      this.inFlight--;
+      await respond(res, { fault: fault.answer, body: file, type: 'application/octet-stream' });
+      return;
+    }
     const status = fault.status ?? (file || fault.body ? 200 : 404);
     const body = status === 200 ? (fault.body ?? file!) : new Uint8Array(0);
     // Counted as answered before the bytes go out, so a client's next request, sent once it has
