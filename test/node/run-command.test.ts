@@ -280,7 +280,7 @@ test('in the shell, a failed disk read is reported and the session goes on', asy
     child.stdin.write('\x01x'); // Ctrl-A X quits, even with stdin still open
     const quit = await Promise.race([
       exited,
-      new Promise<string>((resolve) => setTimeout(() => resolve('still running'), 30_000)),
+      new Promise<string>((resolve) => setTimeout(() => resolve('still running'), 30_000).unref()),
     ]);
     assert.equal(quit, 0, stderr);
     assert.match(stderr, /does not exist \(HTTP 404\) \[chunk-not-found\]/);
