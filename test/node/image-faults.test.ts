@@ -6,7 +6,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { VirtMachine, type MachineExit } from '../../src/engine/board/virt-machine.js';
@@ -236,6 +236,29 @@ test('a local manifest (the CLI) with a file: blob base with a query does not re
   writeFileSync(path, withBlobs('file:///dev/zero?'));
   try {
     await rejectsWithImageError(loadBootImage({ image: path }), 'manifest-invalid', /"blobs"/);
+  } finally {
+    rmSync(dir, { recursive: true });
+  }
+});
+
+test('the CLI reads local files with the same caps: /dev/zero as a manifest or as a blob', async () => {
+  await within(5000, () =>
+    rejectsWithImageError(loadBootImage({ image: '/dev/zero' }), 'manifest-invalid', /64 MiB/),
+  );
+  // A local image whose kernel blob is (a link to) an endless file.
+  const dir = mkdtempSync(join(tmpdir(), 'lt-faults-'));
+  try {
+    const kernel = { size: 4096, sha256: 'a'.repeat(64) };
+    writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ ...manifest, kernel, disks: [] }));
+    mkdirSync(join(dir, 'blobs'));
+    symlinkSync('/dev/zero', join(dir, 'blobs', `${kernel.sha256}.gz`));
+    await within(5000, () =>
+      rejectsWithImageError(
+        loadBootImage({ image: join(dir, 'manifest.json') }),
+        'chunk-too-large',
+        /larger than its manifest allows/,
+      ),
+    );
   } finally {
     rmSync(dir, { recursive: true });
   }

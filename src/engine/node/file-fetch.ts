@@ -1,16 +1,33 @@
 // fetch() for the Node runner: file: URLs read from disk (Node's fetch does not), with the
 // answers a web server would give (200, or 404 for a missing file); other URLs go to fetch.
-import { readFile } from 'node:fs/promises';
+// A file is streamed, not read whole, with its size as Content-Length: the image loader's size
+// caps (bounded-fetch.ts) then stop at once at a path like /dev/zero or a huge file, and an
+// aborted request closes the file.
+import { open } from 'node:fs/promises';
+import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 
 export async function fileFetch(url: URL, init?: RequestInit): Promise<Response> {
   if (url.protocol !== 'file:') return fetch(url, init);
+  let file;
   try {
-    return new Response(await readFile(fileURLToPath(url)), { status: 200 });
+    file = await open(fileURLToPath(url));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR')
-      return new Response(null, { status: 404 });
+    if (code === 'ENOENT' || code === 'ENOTDIR') return new Response(null, { status: 404 });
     throw error;
   }
+  const info = await file.stat();
+  if (info.isDirectory()) {
+    await file.close();
+    return new Response(null, { status: 404 });
+  }
+  const stream = file.createReadStream(); // closes the file when it ends or is destroyed
+  init?.signal?.addEventListener('abort', () => stream.destroy(), { once: true });
+  // A character device (/dev/zero) has no size: no Content-Length, the body cap stops it.
+  const headers = info.isFile() ? { 'Content-Length': String(info.size) } : undefined;
+  return new Response(Readable.toWeb(stream) as ReadableStream<Uint8Array>, {
+    status: 200,
+    headers,
+  });
 }
