@@ -20,7 +20,12 @@ export class GuestError extends Error {
 export const SHELL_PROMPT = /# (\x1b\[[0-9;?]*[A-Za-z])*$/;
 
 export class ConsoleSession {
-  private text = '';
+  /**
+   * Text received since the current wait last looked. Waits see each piece once and keep only
+   * the little they need (a prompt's tail, a marker cut in two), so that reading megabytes of
+   * output stays linear: a growing string searched again on every chunk would not.
+   */
+  private inbox: string[] = [];
   private waiters: (() => void)[] = [];
   private failure: GuestError | undefined;
   /** Called with everything the guest prints. */
@@ -30,7 +35,7 @@ export class ConsoleSession {
 
   /** Text from the console. */
   receive(chunk: string): void {
-    this.text += chunk;
+    this.inbox.push(chunk);
     this.onOutput(chunk);
     this.wakeWaiters();
   }
@@ -49,15 +54,18 @@ export class ConsoleSession {
     this.waiters.splice(0).forEach((w) => w());
   }
 
-  /** Waits until `predicate(text)` holds for the output so far, failing on exit or timeout. */
+  /**
+   * Waits until `predicate` returns a value, failing on exit or timeout. The predicate is given
+   * the text that arrived since its last call.
+   */
   private async until<T>(
-    predicate: (text: string) => T | undefined,
+    predicate: (fresh: string) => T | undefined,
     timeoutMs: number,
     what: string,
   ): Promise<T> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const found = predicate(this.text);
+      const found = predicate(this.inbox.splice(0).join(''));
       if (found !== undefined) return found;
       if (this.failure) throw this.failure;
       const left = deadline - Date.now();
@@ -78,18 +86,10 @@ export class ConsoleSession {
    * exec() reads back only what commands print (BusyBox's line editor honours -echo).
    */
   async ready(timeoutMs = 120_000): Promise<void> {
-    await this.until(
-      (text) => (SHELL_PROMPT.test(text) ? true : undefined),
-      timeoutMs,
-      'the guest did not reach a shell prompt',
-    );
-    this.text = '';
+    await this.until(atPrompt(), timeoutMs, 'the guest did not reach a shell prompt');
+    this.inbox = [];
     this.send('stty -echo\n');
-    await this.until(
-      (text) => (SHELL_PROMPT.test(text) ? true : undefined),
-      10_000,
-      'the guest shell did not answer',
-    );
+    await this.until(atPrompt(), 10_000, 'the guest shell did not answer');
   }
 
   /**
@@ -104,35 +104,54 @@ export class ConsoleSession {
     // The command goes in base64 so any quoting or newlines in it reach the shell unchanged, and
     // into a subshell, so `exit N` ends the command with status N rather than the guest's shell.
     const encoded = btoa(String.fromCharCode(...new TextEncoder().encode(command)));
-    this.text = '';
+    this.inbox = [];
     this.send(`(eval "$(echo ${encoded} | base64 -d)"); printf '%s%d\\n' ${marker} $?\n`);
-    let streamed = 0;
-    const result = await this.until(
-      (text) => {
-        // Search only what arrived since the last look (plus room for a marker cut in two).
-        const at = text.indexOf(marker, Math.max(0, streamed - marker.length));
-        let visible =
-          at >= 0
-            ? text.slice(0, at)
-            : text.slice(0, Math.max(streamed, text.length - marker.length));
-        // A \r at the end may be the first half of a \r\n still on its way: hold it back, or
-        // the pair is converted in neither chunk and a stray \r reaches the caller.
-        if (at < 0 && visible.endsWith('\r')) visible = visible.slice(0, -1);
-        if (visible.length > streamed) {
-          options.onChunk?.(visible.slice(streamed).replace(/\r\n/g, '\n'));
-          streamed = visible.length;
-        }
-        if (at < 0) return undefined;
+    const parts: string[] = [];
+    let held = ''; // output not handed on yet: a possible start of the marker, or a lone \r
+    let status: string | undefined; // what followed the marker, once it was seen
+    const hand = (text: string) => {
+      parts.push(text);
+      options.onChunk?.(text.replace(/\r\n/g, '\n'));
+    };
+    const exitCode = await this.until(
+      (fresh) => {
+        if (status === undefined) {
+          held += fresh;
+          const at = held.indexOf(marker);
+          if (at < 0) {
+            // Keep what could be the marker's first part; and a \r at the end may be the first
+            // half of a \r\n still on its way: hold it back, or the pair is converted in neither
+            // chunk and a stray \r reaches the caller.
+            let cut = Math.max(0, held.length - (marker.length - 1));
+            if (held[cut - 1] === '\r') cut--;
+            if (cut > 0) {
+              hand(held.slice(0, cut));
+              held = held.slice(cut);
+            }
+            return undefined;
+          }
+          if (at > 0) hand(held.slice(0, at));
+          status = held.slice(at + marker.length);
+          held = '';
+        } else status += fresh;
         // Done at the prompt after the status, not at the status: a prompt still on its way
         // would otherwise open the next command's output.
-        const after = text.slice(at + marker.length);
-        const m = /^(\d+)\r?\n/.exec(after);
-        if (!m || !SHELL_PROMPT.test(after.slice(m[0].length))) return undefined;
-        return { output: text.slice(0, at), exitCode: Number(m[1]) };
+        const m = /^(\d+)\r?\n/.exec(status);
+        if (!m || !SHELL_PROMPT.test(status.slice(m[0].length))) return undefined;
+        return Number(m[1]);
       },
       options.timeoutMs ?? 600_000,
       'the command did not finish',
     );
-    return { output: result.output.replace(/\r\n/g, '\n'), exitCode: result.exitCode };
+    return { output: parts.join('').replace(/\r\n/g, '\n'), exitCode };
   }
+}
+
+/** A wait's predicate that holds once the shell prompt ends what arrived so far. */
+function atPrompt(): (fresh: string) => true | undefined {
+  let tail = '';
+  return (fresh) => {
+    tail = (tail + fresh).slice(-256);
+    return SHELL_PROMPT.test(tail) ? true : undefined;
+  };
 }
