@@ -152,9 +152,11 @@ export async function runCommand(argv: string[]): Promise<number> {
   // The kernel retries a failed read and reads ahead, so one missing chunk fails many times:
   // each distinct error is said once.
   const said = new Set<string>();
+  let firstDiskError: string | undefined;
   guest.onDiskError = (code, message) => {
     if (said.has(message)) return;
     said.add(message);
+    firstDiskError ??= code;
     console.error(
       `linux-terminal run: ${message}; the guest got an I/O error and goes on [${code}]`,
     );
@@ -207,6 +209,11 @@ export async function runCommand(argv: string[]): Promise<number> {
           `linux-terminal run: ${error.message}; allow longer with --timeout SECONDS [no-prompt]`,
         );
       else console.error(`linux-terminal run: ${error.message} [${error.code}]`);
+      // A machine that dies after disk errors most likely dies of them: say so, root cause first.
+      if (firstDiskError && !(error.code === 'no-prompt' && phase === 'command'))
+        console.error(
+          `linux-terminal run: this followed the disk error above [${firstDiskError}], its likely cause; check that the image's blobs are all there and intact`,
+        );
       return error.code === 'kernel-panic' ? 3 : 4;
     }
     throw error;

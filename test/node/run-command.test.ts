@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -287,4 +287,19 @@ test('in the shell, a failed disk read is reported and the session goes on', asy
   } finally {
     child.kill('SIGKILL');
   }
+});
+
+test('a machine that dies after disk errors names the first of them as the likely cause', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'image-'));
+  cpSync(builtIn.dir, dir, { recursive: true });
+  // Chunk 0 of the root disk holds the superblock: without it the root cannot be mounted.
+  const chunk = builtIn.manifest.disks[0].chunks[0]!;
+  rmSync(join(dir, 'blobs', `${chunk}.gz`));
+  const result = run('--image', join(dir, 'manifest.json'), '--', 'true');
+  assert.notEqual(result.status, 0);
+  assert.match(result.stderr, /\[chunk-not-found\]\n/);
+  assert.match(
+    result.stderr,
+    /this followed the disk error above \[chunk-not-found\], its likely cause/,
+  );
 });
