@@ -72,7 +72,10 @@ export class ConsoleSession {
       if (left <= 0)
         throw new GuestError('no-prompt', `${what} within ${Math.round(timeoutMs / 1000)} s`);
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left);
+        // No limit (Infinity) sets no timer; nor may one exceed what timers hold (2^31-1 ms).
+        const timer = Number.isFinite(left)
+          ? setTimeout(resolve, Math.min(left, 2 ** 31 - 1))
+          : undefined;
         this.waiters.push(() => {
           clearTimeout(timer);
           resolve();
