@@ -349,7 +349,7 @@ function slimRootfs(rootfs) {
 }
 
 /** Stage 4b: the image's own files. */
-function addImageFiles(rootfs, epoch) {
+function addImageFiles(rootfs) {
   const file = (source, path, mode) => {
     const target = join(rootfs, path);
     mkdirSync(dirname(target), { recursive: true });
@@ -372,7 +372,6 @@ function addImageFiles(rootfs, epoch) {
     'etc/hosts',
     '127.0.0.1\tlocalhost\n127.0.1.1\tlinux-terminal\n::1\tlocalhost ip6-localhost ip6-loopback\n',
   );
-  text('etc/lt-build-epoch', `${epoch}\n`);
 }
 
 /**
@@ -505,7 +504,7 @@ export async function buildDebianImage({ work, out, jobs, clean, compile, mirror
     step('slimming the root and adding the image files', () => {
       const bytes = slimRootfs(rootfs);
       console.log(`images: dpkg.cfg's rules removed ${(bytes / MiB).toFixed(0)} MiB`);
-      addImageFiles(rootfs, epoch);
+      addImageFiles(rootfs);
     });
     writeFileSync(
       join(work, 'rootfs.json'),
