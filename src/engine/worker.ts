@@ -104,9 +104,11 @@ async function boot(message: Extract<HostMessage, { type: 'boot' }>): Promise<vo
         // shell answers the SIGWINCH by redrawing its prompt: the script waits for that redraw
         // (or half a second), or the redraw would land in the middle of the first typed line.
         machine?.resize(size.cols, size.rows);
-        post({ type: 'ready' });
+        // `ready` means the page's files are in place: a page that sends a line at `ready` may
+        // run them at once.
         void writeFiles(filesByChannel).then(() => {
           filesPlaced = true;
+          post({ type: 'ready' });
           if (script.length > 0) redrawWait = setTimeout(typeNextLine, 500);
         });
         return;

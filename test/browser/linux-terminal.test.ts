@@ -250,6 +250,8 @@ describe('<linux-terminal>', () => {
         await new Promise((resolve) => setTimeout(resolve, 10));
         el.remove();
       }
+      // Removal tears down once the task is over (an element moved within a task keeps its machine).
+      await new Promise((resolve) => setTimeout(resolve));
       expect(workers.created()).to.equal(20);
       expect(workers.live()).to.equal(0);
     } finally {

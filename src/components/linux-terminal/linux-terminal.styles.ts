@@ -19,6 +19,8 @@ export const terminalStyles = css`
   }
 
   .base {
+    /* The overlay covers the frame. */
+    position: relative;
     background: var(--linux-terminal-background);
     color: var(--linux-terminal-foreground);
     border-radius: var(--linux-terminal-border-radius);
@@ -60,6 +62,52 @@ export const terminalStyles = css`
 
   .image {
     opacity: 0.7;
+  }
+
+  /* Over the terminal once the machine stopped: what happened, and a way back. */
+  .overlay {
+    position: absolute;
+    inset: 0;
+    display: flex;
+    flex-direction: column;
+    align-items: center;
+    justify-content: center;
+    gap: 0.5em;
+    padding: var(--linux-terminal-padding);
+    border-radius: var(--linux-terminal-border-radius);
+    background: color-mix(in srgb, var(--linux-terminal-background) 85%, transparent);
+    text-align: center;
+  }
+
+  .overlay p {
+    margin: 0;
+    max-width: 60ch;
+  }
+
+  .overlay-title {
+    font-weight: 600;
+  }
+
+  .overlay-code {
+    opacity: 0.8;
+  }
+
+  .restart {
+    font: inherit;
+    font-weight: 600;
+    color: var(--linux-terminal-background);
+    background: var(--linux-terminal-foreground);
+    border: none;
+    border-radius: 4px;
+    min-width: 44px;
+    min-height: 44px;
+    padding: 0.5em 1.5em;
+    cursor: pointer;
+  }
+
+  .restart:focus-visible {
+    outline: 2px solid var(--linux-terminal-accent);
+    outline-offset: 2px;
   }
 
   /* Visible to screen readers (aria-describedby), not drawn. */

@@ -16,6 +16,10 @@ import { dedent } from '../dedent.js';
 import { LinuxFile } from '../linux-file/linux-file.js';
 import type { ExecOptions, ExecResult } from './exec-types.js';
 export type { ExecOptions, ExecResult };
+import { readMemory, readRows } from './attribute-values.js';
+import { ERASE_PROGRESS, drawProgress, progressText } from './boot-progress.js';
+import { type ElementErrorCode, elementError, stoppedError } from './element-error.js';
+import { type MachineStop, machineOverlay } from './machine-overlay.js';
 import { terminalStyles } from './linux-terminal.styles.js';
 import { xtermStyles } from './xterm-css.generated.js';
 
@@ -23,7 +27,7 @@ export interface LinuxTerminalOutputDetail {
   data: string;
 }
 export interface LinuxTerminalErrorDetail {
-  code: EngineErrorCode | ServiceWorkerErrorCode;
+  code: EngineErrorCode | ServiceWorkerErrorCode | ElementErrorCode;
   message: string;
   /**
    * True when the machine stopped (or never started); false when it runs on (a disk read failed,
@@ -58,6 +62,8 @@ type Status = 'idle' | 'booting' | 'ready' | 'exited' | 'error';
  * @event linux-terminal-ready - The guest reached its shell prompt.
  * @event linux-terminal-output - The guest printed text; `detail.data` holds it.
  * @event linux-terminal-exit - The guest powered off or rebooted; `detail.reason` says which.
+ *   After a power-off the terminal shows "Machine stopped" with a Restart button; after a reboot
+ *   the element boots the machine again (and `ready` waits for the new prompt).
  * @event linux-terminal-error - Something failed; `detail.code` and `detail.message` say what,
  *   `detail.fatal` whether the machine stopped.
  * @event linux-terminal-precache-progress - Keeping the image for offline use: `detail.loaded` of
@@ -69,6 +75,8 @@ type Status = 'idle' | 'booting' | 'ready' | 'exited' | 'error';
  * @csspart screen - The element xterm.js renders into.
  * @csspart poster - What is shown before the machine starts.
  * @csspart run-button - The poster's Run button.
+ * @csspart overlay - What covers the terminal once the machine stopped (power-off or fatal error).
+ * @csspart restart-button - The overlay's Restart button.
  *
  * @cssproperty --linux-terminal-background=#1e1e1e - Background of the frame and the screen.
  * @cssproperty --linux-terminal-foreground=#d4d4d4 - Default text colour.
@@ -127,10 +135,16 @@ export class LinuxTerminal extends LitElement {
    */
   @property({ type: Boolean }) offline = false;
 
-  /** Where the machine is: idle (poster), booting, ready, exited or error. Reflected for styling. */
+  /**
+   * Where the machine is: `idle` (poster, or removed from the page), `booting`, `ready` (at its
+   * shell), `exited` (powered off) or `error` (a fatal error). Reflected, so pages, styles and
+   * tests can see it.
+   */
   @property({ reflect: true }) status: Status = 'idle';
 
   @state() private started = false;
+  /** Why the machine is not running, shown over the terminal; undefined while it runs. */
+  @state() private stop?: MachineStop;
   @query('.screen') private screen?: HTMLElement;
 
   private terminal?: Terminal;
@@ -149,15 +163,28 @@ export class LinuxTerminal extends LitElement {
   private precacheAbort?: AbortController;
   private precached = false;
   private readyPromise!: Promise<void>;
+  private readyPending = false;
   private resolveReady!: () => void;
   private rejectReady!: (error: Error) => void;
+  /** Set on removal, cleared if the element is back in the same task (moved, not removed). */
+  private teardownTimer?: ReturnType<typeof setTimeout>;
+  /** The reader asked for the machine (Run, Restart): the keyboard goes to the terminal. */
+  private focusOnBoot = false;
+  /** The boot progress line is on the screen (erased before the guest's first output). */
+  private progressShown = false;
+  private guestSpoke = false;
 
   constructor() {
     super();
-    this.resetReady();
+    this.renewReady();
   }
 
-  /** Resolves when the guest's shell prompt first appears; rejects if the machine fails first. */
+  /**
+   * Resolves when the guest's shell prompt appears and the `<linux-file>` files are in place.
+   * Rejects with the fatal error's code if the machine fails first, and with `stopped` once the
+   * element is removed or the guest powered off. After a reboot (`restart()`, or `reboot` in the
+   * guest) it is a new promise, pending until the new prompt.
+   */
   get ready(): Promise<void> {
     return this.readyPromise;
   }
@@ -168,13 +195,20 @@ export class LinuxTerminal extends LitElement {
       ${
         this.started
           ? html`<div class="screen" part="screen"></div>
-              <p class="hint" id="hint">Escape, then Tab, moves focus out of the terminal.</p>`
+              <p class="hint" id="hint">Escape, then Tab, moves focus out of the terminal.</p>
+              ${machineOverlay(this.stop, () => {
+                this.focusOnBoot = true;
+                this.restart();
+              })}`
           : html`<div class="poster" part="poster">
               <button
                 class="run"
                 part="run-button"
                 aria-label="Run ${label}"
-                @click=${() => this.start()}
+                @click=${() => {
+                  this.focusOnBoot = true;
+                  this.start();
+                }}
               >
                 Run
               </button>
@@ -187,28 +221,37 @@ export class LinuxTerminal extends LitElement {
   override updated(changed: Map<string, unknown>): void {
     if (changed.has('serviceWorker') && this.serviceWorker)
       void registerServiceWorker(this.serviceWorker);
-    if (
-      changed.has('rows') &&
-      this.terminal &&
-      this.fit &&
-      this.fitColumns(this.terminal, this.fit)
-    ) {
-      this.post({ type: 'resize', cols: this.terminal.cols, rows: this.terminal.rows });
+    if (changed.has('rows') && this.terminal && this.fit) {
+      const { problem } = readRows(this.rows, this.getAttribute('rows'));
+      if (problem) this.warn('invalid-attribute', problem);
+      if (this.fitColumns(this.terminal, this.fit))
+        this.post({ type: 'resize', cols: this.terminal.cols, rows: this.terminal.rows });
     }
   }
 
   override connectedCallback(): void {
     super.connectedCallback();
-    if (this.hasUpdated && this.started && !this.worker) this.boot();
-    else if (!this.started && this.autorun) this.scheduleAutorun();
+    if (this.teardownTimer !== undefined) {
+      // Moved (reparented, a tab switched) within one task: the machine and session go on.
+      clearTimeout(this.teardownTimer);
+      this.teardownTimer = undefined;
+      return;
+    }
+    if (this.started) {
+      this.renewReady(); // added again: a new machine, and `ready` waits for it
+      this.scheduleBoot();
+    } else if (this.autorun) this.scheduleAutorun();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.intersectionObserver?.disconnect();
-    this.intersectionObserver = undefined;
-    this.precacheAbort?.abort();
-    this.shutdown();
+    // Tear down only if the element is still out of the page once this task is over: a page that
+    // moves it (remove, then append elsewhere) keeps its machine.
+    clearTimeout(this.teardownTimer);
+    this.teardownTimer = setTimeout(() => {
+      this.teardownTimer = undefined;
+      if (!this.isConnected) this.teardown();
+    });
   }
 
   /** Starts the machine (what the Run button does). */
@@ -217,15 +260,19 @@ export class LinuxTerminal extends LitElement {
     this.intersectionObserver?.disconnect();
     this.intersectionObserver = undefined;
     this.started = true;
-    this.updateComplete.then(() => this.boot());
+    this.scheduleBoot();
   }
 
   /** Stops the machine and boots it again from the image. */
   restart(): void {
-    this.shutdown();
-    this.resetReady();
+    this.stopMachine();
+    this.renewReady(); // `ready` is pending again from now until the new prompt
+    if (this.isConnected) {
+      this.status = 'booting';
+      this.stop = undefined;
+    }
     if (!this.started) this.start();
-    else this.updateComplete.then(() => this.boot());
+    else this.scheduleBoot();
   }
 
   /**
@@ -287,12 +334,27 @@ export class LinuxTerminal extends LitElement {
     this.post({ type: 'input', data: text });
   }
 
-  private resetReady(): void {
+  /** A new pending `ready`, unless the current one is still pending (it waits for this boot). */
+  private renewReady(): void {
+    if (this.readyPending) return;
+    this.readyPending = true;
     this.readyPromise = new Promise((resolve, reject) => {
       this.resolveReady = resolve;
       this.rejectReady = reject;
     });
     this.readyPromise.catch(() => {}); // an unobserved failure is reported by the error event
+  }
+
+  /** Settles `ready`: resolved at the prompt; rejected, even if it had resolved, once the machine is gone. */
+  private settleReady(error?: Error): void {
+    if (this.readyPending) {
+      this.readyPending = false;
+      if (error) this.rejectReady(error);
+      else this.resolveReady();
+    } else if (error) {
+      this.readyPromise = Promise.reject(error);
+      this.readyPromise.catch(() => {});
+    }
   }
 
   private scheduleAutorun(): void {
@@ -306,9 +368,15 @@ export class LinuxTerminal extends LitElement {
     this.intersectionObserver.observe(this);
   }
 
-  /** The URL of the image's manifest. */
-  private imageUrl(): URL {
-    return builtInImages[this.image] ?? new URL(this.image, document.baseURI);
+  /** The URL of the image's manifest; undefined when `image` is neither a built-in name nor a URL. */
+  private imageUrl(): URL | undefined {
+    // Own names only: `image="toString"` is not a built-in image.
+    if (Object.hasOwn(builtInImages, this.image)) return builtInImages[this.image];
+    try {
+      return new URL(this.image, document.baseURI);
+    } catch {
+      return undefined;
+    }
   }
 
   private async storeImage(): Promise<void> {
@@ -317,7 +385,7 @@ export class LinuxTerminal extends LitElement {
     try {
       const [, result] = await Promise.all([
         serviceWorkerReady(),
-        precache(this.imageUrl(), {
+        precache(this.imageUrl() ?? new URL(this.image), {
           signal: abort.signal,
           onProgress: (progress) =>
             this.emit<LinuxTerminalPrecacheProgressDetail>(
@@ -358,19 +426,72 @@ export class LinuxTerminal extends LitElement {
     return child?.textContent ? dedent(child.textContent) : undefined;
   }
 
+  /**
+   * Boots once the shadow DOM has its screen, if the element is still in the page and has no
+   * machine: however many start(), restart() and reconnections come in one task, one Worker.
+   */
+  private scheduleBoot(): void {
+    this.updateComplete.then(() => {
+      if (this.isConnected && this.started && !this.worker) this.boot();
+    });
+  }
+
   private boot(): void {
     const screen = this.screen;
     if (!screen) return;
+    this.stop = undefined;
+    this.renewReady();
     this.status = 'booting';
+    this.progressShown = false;
+    this.guestSpoke = false;
+    try {
+      const terminal = this.terminal ?? this.openTerminal(screen);
+      terminal.reset(); // a restart begins on a clean screen
+      if (this.focusOnBoot) terminal.focus();
+      this.focusOnBoot = false;
+      const image = this.imageUrl();
+      if (!image) {
+        this.fail(
+          'invalid-attribute',
+          `image="${this.image}" is neither a built-in image (${Object.keys(builtInImages).join(', ')}) nor a URL. Set image to an image's manifest.json URL.`,
+        );
+        return;
+      }
+      // From file:// a Worker cannot load the emulator, nor fetch() the image.
+      if (image.protocol === 'file:' || location.protocol === 'file:') {
+        this.fail(
+          'file-url',
+          'This page was opened from a file (file://), where the emulator cannot load. Serve the folder over HTTP, e.g. `npx http-server` or `python3 -m http.server`, and open the page at http://localhost.',
+        );
+        return;
+      }
+      const memory = readMemory(this.memory, this.getAttribute('memory'));
+      if (memory.problem) this.warn('invalid-attribute', memory.problem);
+      this.startWorker(image, memory.value, terminal);
+    } catch (error) {
+      // Whatever went wrong, the element says so instead of staying "booting".
+      this.fail(
+        'internal',
+        `The terminal could not start: ${(error as Error).message ?? error}. Reload the page, or report this with the page's address.`,
+      );
+    }
+  }
+
+  /** The element's one xterm.js terminal, kept across restarts and reparenting. */
+  private openTerminal(screen: HTMLElement): Terminal {
+    const rows = readRows(this.rows, this.getAttribute('rows'));
+    if (rows.problem) this.warn('invalid-attribute', rows.problem);
     const terminal = new Terminal({
       disableStdin: this.readonly,
-      rows: this.rows ?? 24,
+      rows: rows.value,
       screenReaderMode: this.screenReader,
       theme: this.theme(),
     });
     const fit = new FitAddon();
     terminal.loadAddon(fit);
     terminal.open(screen);
+    this.terminal = terminal;
+    this.fit = fit;
     this.fitColumns(terminal, fit);
     if (this.renderer === 'webgl') void this.useWebgl(terminal, fit);
     terminal.onData((data) => {
@@ -390,15 +511,15 @@ export class LinuxTerminal extends LitElement {
       escaped = event.key === 'Escape';
       return true;
     });
-    this.terminal = terminal;
-    this.fit = fit;
-
     this.resizeObserver = new ResizeObserver(() => {
       if (this.fitColumns(terminal, fit))
         this.post({ type: 'resize', cols: terminal.cols, rows: terminal.rows });
     });
     this.resizeObserver.observe(screen);
+    return terminal;
+  }
 
+  private startWorker(image: URL, memoryMiB: number | undefined, terminal: Terminal): void {
     // Written out in full so that bundlers (rollup with scripts/rollup/url-assets.js, Vite)
     // recognise the Worker and bundle its entry.
     const worker = new Worker(new URL('../../engine/worker.js', import.meta.url), {
@@ -414,18 +535,17 @@ export class LinuxTerminal extends LitElement {
       if (worker !== this.worker) return;
       this.fail(
         'worker-crashed',
-        `The emulator's worker stopped: ${event.message || 'unknown error'}. Reload the page to try again.`,
+        `The emulator's worker stopped: ${event.message || 'unknown error'}. Restart the machine, or reload the page, to try again.`,
       );
     });
     this.worker = worker;
-    const image = this.imageUrl();
     const files = [...this.querySelectorAll('linux-file')]
       .filter((f): f is LinuxFile => f instanceof LinuxFile && f.path.startsWith('/'))
       .map((f) => ({ path: f.path, mode: f.modeBits, content: f.content }));
     this.post({
       type: 'boot',
       image: image.href,
-      memoryMiB: this.memory,
+      memoryMiB,
       cols: terminal.cols,
       rows: terminal.rows,
       files,
@@ -468,27 +588,42 @@ export class LinuxTerminal extends LitElement {
     // size: fitted, it would shrink to two columns and the guest would reflow to match.
     if (!terminal.element?.parentElement?.clientWidth) return false;
     const cols = fit.proposeDimensions()?.cols;
-    const rows = this.rows ?? 24;
+    const rows = readRows(this.rows).value;
     if (!cols || (cols === terminal.cols && rows === terminal.rows)) return false;
     terminal.resize(cols, rows);
     return true;
   }
 
-  private shutdown(): void {
-    for (const { reject } of this.execs.values())
-      reject(Object.assign(new Error('exec: the machine was stopped'), { code: 'stopped' }));
+  /**
+   * Ends the machine (its Worker, pending exec() calls and undrawn output); the terminal stays,
+   * showing what happened. `readyError`: `ready` rejects with it (the machine is gone for good);
+   * without it (a restart) a pending `ready` waits for the next boot.
+   */
+  private stopMachine(readyError?: Error): void {
+    for (const { reject } of this.execs.values()) reject(stoppedError('exec'));
     this.execs.clear();
     cancelAnimationFrame(this.outputFrame);
     this.outputFrame = 0;
     this.pendingOutput = [];
-    this.resizeObserver?.disconnect();
-    this.resizeObserver = undefined;
     this.worker?.terminate();
     this.worker = undefined;
+    if (readyError) this.settleReady(readyError);
+  }
+
+  /** The element left the page: nothing of it runs on (it boots afresh if added again). */
+  private teardown(): void {
+    this.intersectionObserver?.disconnect();
+    this.intersectionObserver = undefined;
+    this.precacheAbort?.abort();
+    this.stopMachine(stoppedError('ready'));
+    this.resizeObserver?.disconnect();
+    this.resizeObserver = undefined;
     this.fit?.dispose();
     this.fit = undefined;
     this.terminal?.dispose();
     this.terminal = undefined;
+    this.stop = undefined;
+    this.status = 'idle';
   }
 
   private post(message: HostMessage): void {
@@ -519,11 +654,16 @@ export class LinuxTerminal extends LitElement {
         break;
       case 'ready':
         this.status = 'ready';
-        this.resolveReady();
+        this.settleReady();
         this.emit('linux-terminal-ready', {});
         this.precacheInBackground();
         break;
       case 'progress':
+        if (!this.guestSpoke && this.terminal) {
+          const text = progressText(message.phase, message.loaded, message.total);
+          this.terminal.write(drawProgress(text, this.terminal.cols));
+          this.progressShown = true;
+        }
         this.emit<LinuxTerminalProgressDetail>('linux-terminal-progress', {
           phase: message.phase,
           loaded: message.loaded,
@@ -531,7 +671,18 @@ export class LinuxTerminal extends LitElement {
         });
         break;
       case 'exit':
+        if (message.reason === 'reboot') {
+          // `reboot` in the guest: boot again, and `ready` waits for the new prompt.
+          this.stopMachine();
+          this.renewReady();
+          this.emit<LinuxTerminalExitDetail>('linux-terminal-exit', { reason: message.reason });
+          this.scheduleBoot();
+          break;
+        }
+        this.flushOutput(); // the guest's last words, then the overlay over them
+        this.stopMachine(stoppedError('ready'));
         this.status = 'exited';
+        this.stop = { title: 'Machine stopped' };
         this.emit<LinuxTerminalExitDetail>('linux-terminal-exit', { reason: message.reason });
         break;
       case 'error':
@@ -543,25 +694,45 @@ export class LinuxTerminal extends LitElement {
 
   /** Writes guest output once per animation frame, so a guest printing megabytes cannot flood the page. */
   private queueOutput(data: string): void {
+    this.guestSpoke = true;
     this.pendingOutput.push(data);
-    this.outputFrame ||= requestAnimationFrame(() => {
-      this.outputFrame = 0;
-      const text = this.pendingOutput.join('');
-      this.pendingOutput = [];
-      this.terminal?.write(text);
-    });
+    this.outputFrame ||= requestAnimationFrame(() => this.flushOutput());
   }
 
-  private fail(code: EngineErrorCode, message: string): void {
+  private flushOutput(): void {
+    cancelAnimationFrame(this.outputFrame);
+    this.outputFrame = 0;
+    let text = this.pendingOutput.join('');
+    this.pendingOutput = [];
+    if (text === '') return;
+    if (this.progressShown) {
+      // The guest's screen starts where the progress line was, on a blank line.
+      text = ERASE_PROGRESS + text;
+      this.progressShown = false;
+    }
+    this.terminal?.write(text);
+  }
+
+  private fail(code: LinuxTerminalErrorDetail['code'], message: string): void {
+    this.flushOutput();
+    const error = elementError(code, message);
+    this.stopMachine(error);
     this.status = 'error';
-    this.terminal?.write(`\r\n\x1b[31m${message}\x1b[0m\r\n`);
-    this.rejectReady(Object.assign(new Error(message), { code }));
+    this.terminal?.write(
+      `${this.progressShown ? ERASE_PROGRESS : '\r\n'}\x1b[31m${message}\x1b[0m\r\n`,
+    );
+    this.progressShown = false;
+    this.stop = { title: 'The machine stopped with an error', message, code };
     this.emit<LinuxTerminalErrorDetail>('linux-terminal-error', { code, message, fatal: true });
   }
 
-  /** An error the machine survives (the guest saw an I/O error): said, and the machine runs on. */
-  private warn(code: EngineErrorCode, message: string): void {
-    this.queueOutput(`\r\n\x1b[33m${message}\x1b[0m\r\n`);
+  /**
+   * An error the machine survives: a disk read failed (the guest saw an I/O error), or an
+   * attribute was ignored. Said on the screen and by the event, and the machine runs on.
+   */
+  private warn(code: LinuxTerminalErrorDetail['code'], message: string): void {
+    if (code === 'invalid-attribute') console.warn(`<linux-terminal> ${message}`);
+    else this.queueOutput(`\r\n\x1b[33m${message}\x1b[0m\r\n`);
     this.emit<LinuxTerminalErrorDetail>('linux-terminal-error', { code, message, fatal: false });
   }
 

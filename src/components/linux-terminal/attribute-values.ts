@@ -1,0 +1,38 @@
+// Attribute values a page can get wrong (`rows="abc"`, `memory="lots"`): each is read once, and
+// a bad one falls back to the default with a sentence saying so, never an exception mid-boot.
+
+export const DEFAULT_ROWS = 24;
+/** More rows than any screen shows; xterm.js allocates a buffer line per row. */
+const MAX_ROWS = 500;
+
+export interface AttributeReading<T> {
+  value: T;
+  /** Why the page's value was not used; undefined when it was fine (or unset). */
+  problem?: string;
+}
+
+/** `rows`: a whole number from 1 to 500; 24 when unset or invalid. `written`: the attribute's text. */
+export function readRows(
+  rows: number | undefined,
+  written: string | null = null,
+): AttributeReading<number> {
+  if (rows === undefined || rows === null) return { value: DEFAULT_ROWS };
+  if (Number.isInteger(rows) && rows >= 1 && rows <= MAX_ROWS) return { value: rows };
+  return {
+    value: DEFAULT_ROWS,
+    problem: `rows="${written ?? rows}" is not a whole number from 1 to ${MAX_ROWS}: the terminal has ${DEFAULT_ROWS} rows. Set rows to a number such as 24.`,
+  };
+}
+
+/** `memory`: a whole number of MiB (the engine checks its range); the image's default when invalid. */
+export function readMemory(
+  memory: number | undefined,
+  written: string | null = null,
+): AttributeReading<number | undefined> {
+  if (memory === undefined || memory === null) return { value: undefined };
+  if (Number.isInteger(memory) && memory > 0) return { value: memory };
+  return {
+    value: undefined,
+    problem: `memory="${written ?? memory}" is not a whole number of MiB: the machine gets the image's default. Set memory to a number such as 256.`,
+  };
+}
