@@ -296,6 +296,7 @@ describe('<linux-terminal> lifecycle', () => {
     await el.ready;
     await nextTask(100);
     clearInterval(sampler);
+    expect(seen.join('\n')).to.contain('Downloading image…');
     expect(seen.join('\n')).to.contain('Booting Linux…');
     expect(screenText(el)).not.to.contain('Booting Linux');
     expect(screenText(el)).to.contain('#'); // the prompt, drawn where the progress was

@@ -202,9 +202,9 @@ describe('<linux-terminal>', () => {
     const { detail } = await failed;
     expect(detail.code).to.equal('manifest-invalid');
     expect(detail.message).to.contain('not JSON');
-    // The same message is shown in the terminal itself.
-    const screen = () => el.shadowRoot!.querySelector('.xterm-rows')?.textContent ?? '';
-    await until(() => screen().includes('not an image manifest'), 5000, 'the message on screen');
+    // The same message is shown over the terminal itself.
+    const overlay = () => el.shadowRoot!.querySelector('[part="overlay"]')?.textContent ?? '';
+    await until(() => overlay().includes('not an image manifest'), 5000, 'the message on screen');
     el.remove();
   });
 

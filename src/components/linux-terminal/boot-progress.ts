@@ -14,6 +14,8 @@ function mebibytes(bytes: number): string {
 /** The progress line's text for a phase; no escape sequences. */
 export function progressText(phase: 'download' | 'boot', loaded: number, total: number): string {
   if (phase === 'boot') return 'Booting Linux…';
+  // Before the first blob is in (the loader reports whole blobs), the size is not known yet.
+  if (total === 0) return 'Downloading image…';
   return `Downloading image… ${mebibytes(loaded)} of ${mebibytes(total)} MB`;
 }
 

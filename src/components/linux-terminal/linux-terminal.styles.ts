@@ -75,7 +75,7 @@ export const terminalStyles = css`
     gap: 0.5em;
     padding: var(--linux-terminal-padding);
     border-radius: var(--linux-terminal-border-radius);
-    background: color-mix(in srgb, var(--linux-terminal-background) 85%, transparent);
+    background: color-mix(in srgb, var(--linux-terminal-background) 90%, transparent);
     text-align: center;
   }
 

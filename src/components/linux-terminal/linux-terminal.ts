@@ -461,13 +461,16 @@ export class LinuxTerminal extends LitElement {
       if (image.protocol === 'file:' || location.protocol === 'file:') {
         this.fail(
           'file-url',
-          'This page was opened from a file (file://), where the emulator cannot load. Serve the folder over HTTP, e.g. `npx http-server` or `python3 -m http.server`, and open the page at http://localhost.',
+          'This page was opened from a file (file://), where the emulator cannot load. Serve the folder over HTTP (for example with npx http-server, or python3 -m http.server) and open the page at http://localhost.',
         );
         return;
       }
       const memory = readMemory(this.memory, this.getAttribute('memory'));
       if (memory.problem) this.warn('invalid-attribute', memory.problem);
       this.startWorker(image, memory.value, terminal);
+      // Something on the screen at once; the engine's progress messages redraw the line.
+      terminal.write(drawProgress(progressText('download', 0, 0), terminal.cols));
+      this.progressShown = true;
     } catch (error) {
       // Whatever went wrong, the element says so instead of staying "booting".
       this.fail(
@@ -714,15 +717,16 @@ export class LinuxTerminal extends LitElement {
   }
 
   private fail(code: LinuxTerminalErrorDetail['code'], message: string): void {
+    const title =
+      this.status === 'ready' ? 'The machine stopped with an error' : 'The machine could not start';
     this.flushOutput();
     const error = elementError(code, message);
     this.stopMachine(error);
     this.status = 'error';
-    this.terminal?.write(
-      `${this.progressShown ? ERASE_PROGRESS : '\r\n'}\x1b[31m${message}\x1b[0m\r\n`,
-    );
+    // The overlay says what happened; the screen keeps what the guest printed last.
+    if (this.progressShown) this.terminal?.write(ERASE_PROGRESS);
     this.progressShown = false;
-    this.stop = { title: 'The machine stopped with an error', message, code };
+    this.stop = { title, message, code };
     this.emit<LinuxTerminalErrorDetail>('linux-terminal-error', { code, message, fatal: true });
   }
 
