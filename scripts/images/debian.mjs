@@ -36,7 +36,7 @@ import { fileURLToPath } from 'node:url';
 import { tsImport } from 'tsx/esm/api';
 import { BuildError, onPath, packageVersion, run, step } from './commands.mjs';
 import { pruneImageFolder } from './image-folder.mjs';
-import { buildKernel, builtKernel } from './kernel.mjs';
+import { CROSS_COMPILE, buildKernel, builtKernel } from './kernel.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const recipe = join(root, 'src/images/debian');
@@ -78,6 +78,11 @@ export const debianPrerequisites = [
   { pkg: 'debian-archive-keyring', present: () => existsSync(KEYRING) },
   { pkg: 'qemu-system-misc', present: () => onPath('qemu-system-riscv64') },
   { pkg: 'tar', present: () => onPath('tar') },
+  // lt-lo-up, cross-compiled against glibc
+  {
+    pkg: 'libc6-dev-riscv64-cross',
+    present: () => existsSync('/usr/riscv64-linux-gnu/include/stdio.h'),
+  },
 ];
 
 /**
@@ -361,6 +366,18 @@ function addImageFiles(rootfs) {
   // The busybox image's agent, as it is: POSIX sh, runs with dash and coreutils' base64.
   file(join(root, 'src/images/busybox/lt-agent'), 'sbin/lt-agent', 0o755);
   file(join(recipe, 'power'), 'usr/local/sbin/poweroff', 0o755);
+  // Brings lo up at boot: a few KB, where perl or python would fetch megabytes of the disk.
+  // Stripped, so the bytes do not depend on the source's path; trixie's glibc runs what bookworm's
+  // cross glibc linked.
+  run(`${CROSS_COMPILE}gcc`, [
+    '-O2',
+    '-Wall',
+    '-Werror',
+    '-s',
+    '-o',
+    join(rootfs, 'usr/local/sbin/lt-lo-up'),
+    join(recipe, 'lt-lo-up.c'),
+  ]);
   for (const name of ['reboot', 'halt']) {
     rmSync(join(rootfs, 'usr/local/sbin', name), { force: true });
     symlinkSync('poweroff', join(rootfs, 'usr/local/sbin', name));
