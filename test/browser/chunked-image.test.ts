@@ -46,7 +46,10 @@ describe('<linux-terminal> on a chunked image', () => {
     const stored = new Set(disks[0].chunks.filter((c) => c !== null));
     const chunksFetched = blobs.filter((b) => stored.has(b));
     expect(chunksFetched.length).to.be.greaterThan(0);
-    expect(chunksFetched.length, 'only the chunks boot touched').to.be.lessThan(stored.size);
+    // Boot reads nearly all of this small image's 2 MB (the kernel's readahead), so here the check
+    // is that nothing outside the image's chunks is fetched; that a disk is read only where the
+    // guest reads is tested on a disk the boot does not touch (test/node/image-faults.test.ts).
+    expect(chunksFetched.length, 'only chunks of the image').to.be.at.most(stored.size);
     expect(blobs.every((b) => b === kernel.sha256 || stored.has(b))).to.equal(true);
     el.remove();
   });
