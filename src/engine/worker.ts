@@ -35,6 +35,9 @@ function fail(code: EngineErrorCode, message: string, fatal = true): void {
   post({ type: 'error', code, message, fatal });
 }
 
+/** How long placing one page file may take before it is reported and the boot goes on. */
+const FILE_TIMEOUT_MS = 60_000;
+
 /** Writes the page's files into the guest through its agent. */
 async function writeFiles(files: { path: string; mode: number; content: string }[]) {
   for (const file of files) {
@@ -44,6 +47,8 @@ async function writeFiles(files: { path: string; mode: number; content: string }
     const { exitCode, output } = await commands
       .run(
         `mkdir -p "$(dirname ${quoted})" && echo ${data} | base64 -d > ${quoted} && chmod ${file.mode.toString(8)} ${quoted}`,
+        // `ready` waits for the files: an agent that never answers must not hold it for ever.
+        { signal: AbortSignal.timeout(FILE_TIMEOUT_MS) },
       )
       .catch((error: Error) => ({ exitCode: -1, output: error.message }));
     if (exitCode !== 0)
