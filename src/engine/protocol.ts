@@ -21,11 +21,23 @@ export type HostMessage =
       script?: string;
     }
   | { type: 'input'; data: string }
+  /**
+   * The screen has drawn `chars` more characters of output: the Worker sends output only this
+   * far ahead of the screen (OUTPUT_WINDOW), and holds the machine until it catches up.
+   */
+  | { type: 'output-ack'; chars: number }
   | { type: 'resize'; cols: number; rows: number }
   /** Runs a command through the command channel, apart from the interactive shell. */
   | { type: 'exec'; id: number; command: string; maxOutput?: number }
   /** Gives up exec `id` (its timeout passed): dropped if waiting, killed in the guest if running. */
   | { type: 'exec-cancel'; id: number };
+
+/**
+ * How many characters of output may be on their way to the screen, not yet drawn, before the
+ * Worker holds the guest: enough to keep xterm.js busy for a few frames, little enough that a
+ * guest printing without end cannot fill the page's memory.
+ */
+export const OUTPUT_WINDOW = 1 << 20;
 
 /** Messages the Worker sends to the main thread. */
 export type EngineMessage =

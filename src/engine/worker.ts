@@ -11,7 +11,12 @@ import { openDisk } from './disks/open-disk.js';
 import { BlobFetcher } from './image/blob-fetcher.js';
 import { ImageError } from './image/image-error.js';
 import { loadImage } from './image/load-image.js';
-import type { EngineErrorCode, EngineMessage, HostMessage } from './protocol.js';
+import {
+  type EngineErrorCode,
+  type EngineMessage,
+  type HostMessage,
+  OUTPUT_WINDOW,
+} from './protocol.js';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const encoder = new TextEncoder();
@@ -26,6 +31,15 @@ const fetcher = new BlobFetcher();
 
 function post(message: EngineMessage): void {
   scope.postMessage(message);
+}
+
+/** Output characters posted and not yet drawn by the screen (see OUTPUT_WINDOW). */
+let undrawn = 0;
+
+function postOutput(data: string): void {
+  post({ type: 'output', data });
+  undrawn += data.length;
+  if (undrawn > OUTPUT_WINDOW) machine?.hold();
 }
 
 post({ type: 'loaded', urls: [scope.location.href, hartWasmUrl.href] });
@@ -98,7 +112,7 @@ async function boot(message: Extract<HostMessage, { type: 'boot' }>): Promise<vo
     onCommandOutput: (bytes) => commands.receive(bytes),
     onOutput: (bytes) => {
       const data = decoder.decode(bytes, { stream: true });
-      post({ type: 'output', data });
+      postOutput(data);
       if (ready && script.length === 0) return;
       tail = (tail + data).slice(-256);
       if (!SHELL_PROMPT.test(tail)) return;
@@ -168,6 +182,11 @@ scope.addEventListener('message', (event: MessageEvent<HostMessage>) => {
       break;
     case 'input':
       machine?.sendInput(encoder.encode(message.data));
+      break;
+    case 'output-ack':
+      undrawn -= message.chars;
+      // Resumed at half the window, so that the screen always has output queued to draw.
+      if (undrawn <= OUTPUT_WINDOW / 2) machine?.resume();
       break;
     case 'resize':
       size = { cols: message.cols, rows: message.rows };

@@ -21,6 +21,8 @@ import { ERASE_PROGRESS, drawProgress, progressText } from './boot-progress.js';
 import { type ElementErrorCode, elementError, stoppedError } from './element-error.js';
 import { type MachineStop, machineOverlay } from './machine-overlay.js';
 import { terminalStyles } from './linux-terminal.styles.js';
+import { drawNow, forgetScreen, queueOutput } from './screen-scheduler.js';
+import { inOwnTask } from './task-queue.js';
 import { xtermStyles } from './xterm-css.generated.js';
 
 export interface LinuxTerminalOutputDetail {
@@ -81,6 +83,8 @@ type Status = 'idle' | 'booting' | 'ready' | 'exited' | 'error';
  * @cssproperty --linux-terminal-background=#1e1e1e - Background of the frame and the screen.
  * @cssproperty --linux-terminal-foreground=#d4d4d4 - Default text colour.
  * @cssproperty --linux-terminal-accent=#2563eb - The Run button and the focus ring.
+ * @cssproperty --linux-terminal-accent-foreground=#fff - The Run button's text, drawn on the
+ *   accent colour: set both for a light theme.
  * @cssproperty --linux-terminal-border-radius=6px - Corner radius of the frame.
  * @cssproperty --linux-terminal-padding=8px - Space between the frame and the screen.
  */
@@ -152,8 +156,6 @@ export class LinuxTerminal extends LitElement {
   private worker?: Worker;
   private resizeObserver?: ResizeObserver;
   private intersectionObserver?: IntersectionObserver;
-  private pendingOutput: string[] = [];
-  private outputFrame = 0;
   private readonly execs = new Map<
     number,
     { resolve: (r: ExecResult) => void; reject: (e: Error) => void }
@@ -212,7 +214,7 @@ export class LinuxTerminal extends LitElement {
               >
                 Run
               </button>
-              <span class="image">${this.image}</span>
+              <span class="image" title=${this.image}>${this.image}</span>
             </div>`
       }
     </div>`;
@@ -431,9 +433,12 @@ export class LinuxTerminal extends LitElement {
    * machine: however many start(), restart() and reconnections come in one task, one Worker.
    */
   private scheduleBoot(): void {
-    this.updateComplete.then(() => {
-      if (this.isConnected && this.started && !this.worker) this.boot();
-    });
+    this.updateComplete.then(() =>
+      // In a task of its own: twelve terminals started together do not open in one long task.
+      inOwnTask(() => {
+        if (this.isConnected && this.started && !this.worker) this.boot();
+      }),
+    );
   }
 
   private boot(): void {
@@ -605,9 +610,7 @@ export class LinuxTerminal extends LitElement {
   private stopMachine(readyError?: Error): void {
     for (const { reject } of this.execs.values()) reject(stoppedError('exec'));
     this.execs.clear();
-    cancelAnimationFrame(this.outputFrame);
-    this.outputFrame = 0;
-    this.pendingOutput = [];
+    if (this.terminal) forgetScreen(this.terminal);
     this.worker?.terminate();
     this.worker = undefined;
     if (readyError) this.settleReady(readyError);
@@ -623,6 +626,7 @@ export class LinuxTerminal extends LitElement {
     this.resizeObserver = undefined;
     this.fit?.dispose();
     this.fit = undefined;
+    if (this.terminal) forgetScreen(this.terminal);
     this.terminal?.dispose();
     this.terminal = undefined;
     this.stop = undefined;
@@ -695,25 +699,28 @@ export class LinuxTerminal extends LitElement {
     }
   }
 
-  /** Writes guest output once per animation frame, so a guest printing megabytes cannot flood the page. */
+  /**
+   * Hands guest output to the screen, a few terminals per frame (screen-scheduler.ts); each
+   * piece xterm.js has parsed is acknowledged to the Worker, which holds the guest while more
+   * than OUTPUT_WINDOW characters are waiting, so the page never queues megabytes.
+   */
   private queueOutput(data: string): void {
+    const terminal = this.terminal;
+    if (!terminal) return;
     this.guestSpoke = true;
-    this.pendingOutput.push(data);
-    this.outputFrame ||= requestAnimationFrame(() => this.flushOutput());
-  }
-
-  private flushOutput(): void {
-    cancelAnimationFrame(this.outputFrame);
-    this.outputFrame = 0;
-    let text = this.pendingOutput.join('');
-    this.pendingOutput = [];
-    if (text === '') return;
     if (this.progressShown) {
       // The guest's screen starts where the progress line was, on a blank line.
-      text = ERASE_PROGRESS + text;
+      terminal.write(ERASE_PROGRESS);
       this.progressShown = false;
     }
-    this.terminal?.write(text);
+    queueOutput(terminal, data, (chars) => {
+      if (terminal === this.terminal) this.post({ type: 'output-ack', chars });
+    });
+  }
+
+  /** Draws the output still waiting for a frame now (the guest's last words, before an overlay). */
+  private flushOutput(): void {
+    if (this.terminal) drawNow(this.terminal);
   }
 
   private fail(code: LinuxTerminalErrorDetail['code'], message: string): void {
