@@ -8,6 +8,7 @@ export const terminalStyles = css`
     --linux-terminal-background: #1e1e1e;
     --linux-terminal-foreground: #d4d4d4;
     --linux-terminal-accent: #2563eb;
+    --linux-terminal-accent-foreground: #fff;
     --linux-terminal-border-radius: 6px;
     --linux-terminal-padding: 8px;
     font-family: ui-monospace, 'DejaVu Sans Mono', Menlo, Consolas, monospace;
@@ -44,10 +45,14 @@ export const terminalStyles = css`
     min-height: 8em;
   }
 
+  /* A touch target of at least 44 × 44 CSS px (WCAG 2.2, 2.5.5), never squeezed by the label. */
   .run {
+    flex: none;
+    min-width: 44px;
+    min-height: 44px;
     font: inherit;
     font-weight: 600;
-    color: #fff;
+    color: var(--linux-terminal-accent-foreground);
     background: var(--linux-terminal-accent);
     border: none;
     border-radius: 4px;
@@ -60,7 +65,13 @@ export const terminalStyles = css`
     outline-offset: 2px;
   }
 
+  /* A long image URL is cut with an ellipsis (its full text is in the title), so the Run
+     button stays in view on a phone. */
   .image {
+    min-width: 0;
+    overflow: hidden;
+    text-overflow: ellipsis;
+    white-space: nowrap;
     opacity: 0.7;
   }
 
