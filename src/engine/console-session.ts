@@ -19,6 +19,9 @@ export class GuestError extends Error {
 // eslint-disable-next-line no-control-regex -- matching the terminal's escape sequences is the point
 export const SHELL_PROMPT = /# (\x1b\[[0-9;?]*[A-Za-z])*$/;
 
+/** The longest command typed on one line (base64): well under a terminal line's 4095 characters. */
+const LONGEST_TYPED_COMMAND = 1024;
+
 export class ConsoleSession {
   /**
    * Text received since the current wait last looked. Waits see each piece once and keep only
@@ -91,7 +94,8 @@ export class ConsoleSession {
   async ready(timeoutMs = 120_000): Promise<void> {
     await this.until(atPrompt(), timeoutMs, 'the guest did not reach a shell prompt');
     this.inbox = [];
-    this.send('stty -echo\n');
+    // PS2 empty: the lines of a long command (see exec) draw no continuation prompts.
+    this.send("stty -echo; PS2=''\n");
     await this.until(atPrompt(), 10_000, 'the guest shell did not answer');
   }
 
@@ -108,7 +112,20 @@ export class ConsoleSession {
     // into a subshell, so `exit N` ends the command with status N rather than the guest's shell.
     const encoded = btoa(String.fromCharCode(...new TextEncoder().encode(command)));
     this.inbox = [];
-    this.send(`(eval "$(echo ${encoded} | base64 -d)"); printf '%s%d\\n' ${marker} $?\n`);
+    const report = `printf '%s%d\\n' ${marker} $?`;
+    if (encoded.length <= LONGEST_TYPED_COMMAND) {
+      this.send(`(eval "$(echo ${encoded} | base64 -d)"); ${report}\n`);
+    } else {
+      // With echo off, the shell reads a line as the terminal gives it, and a terminal line holds
+      // at most 4095 characters (Linux n_tty): a longer command goes in short lines, through a
+      // here-document into a file that the command's subshell reads and removes.
+      const file = `/tmp/.lt-command-${marker}`;
+      const lines = encoded.match(/.{1,76}/g)!.join('\n');
+      this.send(
+        // One command line, its here-document after it: no prompt between the two.
+        `base64 -d > ${file} <<'${marker}' && (eval "$(cat ${file}; rm -f ${file})"); ${report}\n${lines}\n${marker}\n`,
+      );
+    }
     const parts: string[] = [];
     let held = ''; // output not handed on yet: a possible start of the marker, or a lone \r
     let status: string | undefined; // what followed the marker, once it was seen
