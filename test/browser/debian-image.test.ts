@@ -35,13 +35,13 @@ describe('<linux-terminal image="…debian…">', function () {
     const build = await el.exec('cd /root/src && gcc -O2 -o answer answer.c && ./answer', {
       timeout: 120_000,
     });
-    expect(build).to.deep.equal({ exitCode: 0, output: 'the answer is 42\n' });
+    expect(build).to.deep.equal({ exitCode: 0, output: 'the answer is 42\n', truncated: false });
 
     const python = await el.exec(
       `python3 -c 'import json, math; print(json.dumps({"pi": round(math.pi, 5)}))'`,
       { timeout: 60_000 },
     );
-    expect(python).to.deep.equal({ exitCode: 0, output: '{"pi": 3.14159}\n' });
+    expect(python).to.deep.equal({ exitCode: 0, output: '{"pi": 3.14159}\n', truncated: false });
     el.remove();
   });
 
