@@ -2,7 +2,8 @@
 // The engine's Worker entry: fetches and verifies the image, boots the virt board and runs it,
 // relaying console output out and keystrokes in. The main thread never runs the emulator.
 import { MachineError, VirtMachine } from './board/virt-machine.js';
-import { CommandChannel, CommandError, toBase64 } from './command-channel.js';
+import { CommandChannel, toBase64 } from './command-channel.js';
+import { ExecRequests } from './exec-requests.js';
 import { hartWasmUrl } from './hart.js';
 import { SHELL_PROMPT } from './console-session.js';
 import { writeCpio } from './cpio.js';
@@ -26,7 +27,12 @@ let size = { cols: 80, rows: 24 };
 // before the machine exists is not lost.
 const commands = new CommandChannel((data) => machine?.sendCommand(data));
 /** exec() calls in the channel, by the element's id, to cancel on its timeout. */
-const execs = new Map<number, AbortController>();
+const execs = new ExecRequests(
+  commands,
+  (id, { exitCode, output, truncated }) =>
+    post({ type: 'exec-result', id, exitCode, output, truncated }),
+  (id, code, message) => post({ type: 'exec-error', id, code, message }),
+);
 const fetcher = new BlobFetcher();
 
 function post(message: EngineMessage): void {
@@ -192,30 +198,11 @@ scope.addEventListener('message', (event: MessageEvent<HostMessage>) => {
       size = { cols: message.cols, rows: message.rows };
       machine?.resize(message.cols, message.rows);
       break;
-    case 'exec': {
-      const cancel = new AbortController();
-      execs.set(message.id, cancel);
-      commands
-        .run(message.command, { maxOutput: message.maxOutput, signal: cancel.signal })
-        .then(
-          ({ exitCode, output, truncated }) =>
-            post({ type: 'exec-result', id: message.id, exitCode, output, truncated }),
-          (error: unknown) => {
-            // A cancel comes from the element, which has answered its caller already.
-            if (error instanceof CommandError && error.code !== 'cancelled')
-              post({
-                type: 'exec-error',
-                id: message.id,
-                code: error.code,
-                message: error.message,
-              });
-          },
-        )
-        .finally(() => execs.delete(message.id));
+    case 'exec':
+      execs.start(message.id, message.command, message.maxOutput);
       break;
-    }
     case 'exec-cancel':
-      execs.get(message.id)?.abort();
+      execs.cancel(message.id);
       break;
   }
 });

@@ -6,7 +6,8 @@ import { openDisk } from '../disks/open-disk.js';
 import { BlobFetcher } from '../image/blob-fetcher.js';
 import { ImageError } from '../image/image-error.js';
 import { fileFetch } from './file-fetch.js';
-import { CommandChannel, CommandError } from '../command-channel.js';
+import { CommandChannel } from '../command-channel.js';
+import { ExecRequests } from '../exec-requests.js';
 import type { ThreadRequest, ThreadEvent } from './machine-thread.js';
 
 const port = parentPort!;
@@ -14,7 +15,11 @@ let machine: VirtMachine | undefined;
 const fetcher = new BlobFetcher({ fetch: fileFetch });
 // exec requests wait in the channel until the agent says it is ready.
 const commands = new CommandChannel((data) => machine?.sendCommand(data));
-const execs = new Map<number, AbortController>();
+const execs = new ExecRequests(
+  commands,
+  (id, result) => post({ type: 'exec-result', id, result }),
+  (id, code, message) => post({ type: 'exec-error', id, code, message }),
+);
 
 function post(event: ThreadEvent, transfer: ArrayBuffer[] = []): void {
   port.postMessage(event, transfer);
@@ -70,29 +75,11 @@ port.on('message', async (request: ThreadRequest) => {
     case 'stop':
       machine?.stop();
       break;
-    case 'exec': {
-      const cancel = new AbortController();
-      execs.set(request.id, cancel);
-      commands
-        .run(request.command, { maxOutput: request.maxOutput, signal: cancel.signal })
-        .then(
-          (result) => post({ type: 'exec-result', id: request.id, result }),
-          (error: unknown) => {
-            // A cancel comes from the thread's caller, which has given up already.
-            if (error instanceof CommandError && error.code !== 'cancelled')
-              post({
-                type: 'exec-error',
-                id: request.id,
-                code: error.code,
-                message: error.message,
-              });
-          },
-        )
-        .finally(() => execs.delete(request.id));
+    case 'exec':
+      execs.start(request.id, request.command, request.maxOutput);
       break;
-    }
     case 'exec-cancel':
-      execs.get(request.id)?.abort();
+      execs.cancel(request.id);
       break;
   }
 });
