@@ -2,7 +2,7 @@
 // for as long as it stays there, offline too, so a server's HTML page under a manifest's name or
 // a blob that inflates without end must never be kept. Both checks read with a size cap.
 import { sha256 } from '@noble/hashes/sha2.js';
-import { compressedCap } from '../src/engine/image/bounded-fetch.js';
+import { compressedCap, concat } from '../src/engine/image/bounded-fetch.js';
 import { gunzipEach } from '../src/engine/image/blob-fetcher.js';
 import { MAX_MANIFEST_BYTES } from '../src/engine/image/load-image.js';
 import { MAX_BLOB_SIZE, parseManifest } from '../src/engine/image/manifest.js';
@@ -24,10 +24,7 @@ async function bodyUpTo(response: Response, maxBytes: number): Promise<Uint8Arra
     }
     parts.push(value);
   }
-  const body = new Uint8Array(length);
-  let at = 0;
-  for (const part of parts) body.set(part, (at += part.length) - part.length);
-  return body;
+  return concat(parts, length);
 }
 
 /**
