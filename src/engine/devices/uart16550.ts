@@ -47,11 +47,6 @@ export class Uart16550 implements MmioDevice {
     return accepted;
   }
 
-  /** Bytes the guest has not read yet. */
-  get pending(): number {
-    return this.rx.length + this.backlog.length;
-  }
-
   /** Moves waiting input into the FIFO as far as it has room. */
   private refill(): void {
     while (this.backlog.length > 0 && this.rx.length < RX_CAPACITY) {

@@ -53,11 +53,6 @@ export class VirtioConsole implements VirtioDeviceType {
     return accepted;
   }
 
-  /** Bytes still waiting for the guest. */
-  get pending(): number {
-    return this.pendingInput.length;
-  }
-
   notify(index: number): void {
     if (index === 0) this.deliver();
     else if (index === 1) this.transmit();
