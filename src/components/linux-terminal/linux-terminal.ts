@@ -700,7 +700,7 @@ export class LinuxTerminal extends LitElement {
   }
 
   /**
-   * Hands guest output to the screen, a few terminals per frame (screen-scheduler.ts); each
+   * Hands guest output to the screen, one terminal per frame in turn (screen-scheduler.ts); each
    * piece xterm.js has parsed is acknowledged to the Worker, which holds the guest while more
    * than OUTPUT_WINDOW characters are waiting, so the page never queues megabytes.
    */

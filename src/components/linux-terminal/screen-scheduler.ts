@@ -1,10 +1,11 @@
 // When guest output reaches the screen. xterm.js draws a terminal in the animation frame after
 // it was written to, and a first draw costs several milliseconds of layout: twelve terminals
-// written in one frame would draw together in a single long task. So output goes to a few
-// terminals per frame, taking turns, and the rest waits a frame or two. One busy terminal is
-// written every frame (xterm.js then parses it in slices of its own).
+// written in one frame would draw together in a single long task. So output goes to one terminal
+// per frame, taking turns: with twelve busy terminals each is written every twelfth frame (a
+// fifth of a second). One busy terminal alone is written every frame (xterm.js then parses it
+// in slices of its own).
 
-/** Terminals written per animation frame: their draws in the next frame stay well under 50 ms. */
+/** Terminals written per animation frame: three made a 60 ms task in bench:page, one none. */
 const TERMINALS_PER_FRAME = 1;
 
 export interface Screen {
