@@ -154,9 +154,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     if (said.has(message)) return;
     said.add(message);
     firstDiskError ??= code;
-    console.error(
-      `linux-terminal run: ${message}; the guest got an I/O error and goes on [${code}]`,
-    );
+    console.error(`linux-terminal run: ${message} and goes on [${code}]`);
   };
   let phase: 'boot' | 'command' = 'boot';
   /** What the guest printed while the command ran, and how much of it went to stdout. */

@@ -4,7 +4,14 @@ import type { ImageErrorCode } from './image/image-error.js';
 
 /** Machine-readable error codes shown to page authors. */
 export type EngineErrorCode =
-  ImageErrorCode | 'bad-kernel' | 'kernel-panic' | 'worker-crashed' | 'out-of-memory' | 'internal';
+  | ImageErrorCode
+  | 'bad-kernel'
+  | 'bad-memory-size'
+  | 'image-too-large'
+  | 'kernel-panic'
+  | 'worker-crashed'
+  | 'out-of-memory'
+  | 'internal';
 
 /** Messages the main thread sends to the Worker. */
 export type HostMessage =

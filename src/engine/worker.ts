@@ -1,17 +1,13 @@
 /// <reference lib="webworker" />
 // The engine's Worker entry: fetches and verifies the image, boots the virt board and runs it,
 // relaying console output out and keystrokes in. The main thread never runs the emulator.
-import { MachineError, VirtMachine } from './board/virt-machine.js';
-import { CommandChannel, toBase64 } from './command-channel.js';
-import { ExecRequests } from './exec-requests.js';
+import { toBase64 } from './command-channel.js';
 import { hartWasmUrl } from './hart.js';
 import { SHELL_PROMPT } from './console-session.js';
 import { writeCpio } from './cpio.js';
-import { DiskFailures } from './disks/disk-failures.js';
-import { openDisk } from './disks/open-disk.js';
 import { BlobFetcher } from './image/blob-fetcher.js';
-import { ImageError } from './image/image-error.js';
 import { loadImage } from './image/load-image.js';
+import { MachineHost, hostFailure } from './machine-host.js';
 import {
   type EngineErrorCode,
   type EngineMessage,
@@ -21,19 +17,19 @@ import {
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const encoder = new TextEncoder();
-let machine: VirtMachine | undefined;
 let size = { cols: 80, rows: 24 };
-// Requests wait in the channel until the guest's agent says it is ready, so an exec() sent
-// before the machine exists is not lost.
-const commands = new CommandChannel((data) => machine?.sendCommand(data));
-/** exec() calls in the channel, by the element's id, to cancel on its timeout. */
-const execs = new ExecRequests(
-  commands,
-  (id, { exitCode, output, truncated }) =>
+/** Console output goes to `onOutput`, set by boot() (it watches for prompts). */
+let onOutput: (bytes: Uint8Array) => void = () => {};
+// exec() calls wait in the host's command channel until the guest's agent says it is ready, so
+// one sent before the machine exists is not lost.
+const host = new MachineHost(new BlobFetcher(), {
+  output: (bytes) => onOutput(bytes),
+  diskError: (code, message) => fail(code, message, false),
+  execResult: (id, { exitCode, output, truncated }) =>
     post({ type: 'exec-result', id, exitCode, output, truncated }),
-  (id, code, message) => post({ type: 'exec-error', id, code, message }),
-);
-const fetcher = new BlobFetcher();
+  execError: (id, code, message) => post({ type: 'exec-error', id, code, message }),
+});
+const commands = host.commands;
 
 function post(message: EngineMessage): void {
   scope.postMessage(message);
@@ -45,7 +41,7 @@ let undrawn = 0;
 function postOutput(data: string): void {
   post({ type: 'output', data });
   undrawn += data.length;
-  if (undrawn > OUTPUT_WINDOW) machine?.hold();
+  if (undrawn > OUTPUT_WINDOW) host.machine?.hold();
 }
 
 post({ type: 'loaded', urls: [scope.location.href, hartWasmUrl.href] });
@@ -77,7 +73,7 @@ async function writeFiles(files: { path: string; mode: number; content: string }
 }
 
 async function boot(message: Extract<HostMessage, { type: 'boot' }>): Promise<void> {
-  const image = await loadImage(new URL(message.image), fetcher, (loaded, total) =>
+  const image = await loadImage(new URL(message.image), host.fetcher, (loaded, total) =>
     post({ type: 'progress', phase: 'download', loaded, total }),
   );
   const files = message.files ?? [];
@@ -86,7 +82,6 @@ async function boot(message: Extract<HostMessage, { type: 'boot' }>): Promise<vo
   const filesByChannel = image.initrd ? [] : files;
   post({ type: 'progress', phase: 'boot', loaded: 0, total: 1 });
   const decoder = new TextDecoder();
-  const diskFailures = new DiskFailures();
   let tail = '';
   let ready = false;
   let filesPlaced = false;
@@ -98,54 +93,49 @@ async function boot(message: Extract<HostMessage, { type: 'boot' }>): Promise<vo
     clearTimeout(redrawWait);
     redrawWait = undefined;
     const line = script.shift();
-    if (line !== undefined) machine?.sendInput(encoder.encode(`${line}\r`));
+    if (line !== undefined) host.input(encoder.encode(`${line}\r`));
   };
-  machine = await VirtMachine.create({
+  onOutput = (bytes) => {
+    const data = decoder.decode(bytes, { stream: true });
+    postOutput(data);
+    if (ready && script.length === 0) return;
+    tail = (tail + data).slice(-256);
+    if (!SHELL_PROMPT.test(tail)) return;
+    tail = '';
+    if (!ready) {
+      ready = true;
+      // The console takes its size from a configuration change, once the guest listens. The
+      // shell answers the SIGWINCH by redrawing its prompt: the script waits for that redraw
+      // (or half a second), or the redraw would land in the middle of the first typed line.
+      host.resize(size.cols, size.rows);
+      // `ready` means the page's files are in place: a page that sends a line at `ready` may
+      // run them at once.
+      void writeFiles(filesByChannel).then(() => {
+        filesPlaced = true;
+        post({ type: 'ready' });
+        if (script.length > 0) redrawWait = setTimeout(typeNextLine, 500);
+      });
+      return;
+    }
+    // A prompt before the page's files are in place (the redraw) types nothing yet.
+    if (filesPlaced) typeNextLine();
+  };
+  await host.boot({
     kernel: image.kernel,
     initrd: image.initrd && withFiles(image.initrd, files),
     memoryMiB: message.memoryMiB ?? image.memoryMiB,
-    disks: image.disks?.map((source) => openDisk(source, fetcher)),
-    onDiskError: (error) => {
-      const failure = diskFailures.record(error);
-      fail(failure.code, failure.message, false);
-    },
+    disks: image.disks,
     // A serial console cannot report its size: the image's /init reads it from here.
     // The shell goes on hvc0, the virtio console, whose size follows the terminal's (the UART
     // stays the kernel's first console, for anything printed before hvc0 exists). Readers want
     // the prompt, not the boot log: `quiet` keeps warnings and panics only.
     cmdline:
       `${image.cmdline.replace(/(^|\s)console=\S+/g, '')} console=ttyS0 console=hvc0 quiet`.trim(),
-    onCommandOutput: (bytes) => commands.receive(bytes),
-    onOutput: (bytes) => {
-      const data = decoder.decode(bytes, { stream: true });
-      postOutput(data);
-      if (ready && script.length === 0) return;
-      tail = (tail + data).slice(-256);
-      if (!SHELL_PROMPT.test(tail)) return;
-      tail = '';
-      if (!ready) {
-        ready = true;
-        // The console takes its size from a configuration change, once the guest listens. The
-        // shell answers the SIGWINCH by redrawing its prompt: the script waits for that redraw
-        // (or half a second), or the redraw would land in the middle of the first typed line.
-        machine?.resize(size.cols, size.rows);
-        // `ready` means the page's files are in place: a page that sends a line at `ready` may
-        // run them at once.
-        void writeFiles(filesByChannel).then(() => {
-          filesPlaced = true;
-          post({ type: 'ready' });
-          if (script.length > 0) redrawWait = setTimeout(typeNextLine, 500);
-        });
-        return;
-      }
-      // A prompt before the page's files are in place (the redraw) types nothing yet.
-      if (filesPlaced) typeNextLine();
-    },
   });
-  const exit = await machine.run();
+  const exit = await host.run();
   if (exit.reason === 'panic') {
     // A panic after a failed disk read is reported as that disk error (disk-failures.ts).
-    const { code, message } = diskFailures.panic(exit.message);
+    const { code, message } = host.panicFailure(exit);
     fail(code, message);
   } else if (exit.reason === 'poweroff' || exit.reason === 'reboot')
     post({ type: 'exit', reason: exit.reason });
@@ -173,36 +163,27 @@ scope.addEventListener('message', (event: MessageEvent<HostMessage>) => {
   switch (message.type) {
     case 'boot':
       boot(message).catch((error: unknown) => {
-        if (error instanceof ImageError) fail(error.code, error.message);
-        else if (error instanceof MachineError)
-          fail(
-            error.code === 'bad-memory-size' || error.code === 'image-too-large'
-              ? 'out-of-memory'
-              : 'bad-kernel',
-            error.message,
-          );
-        else if (error instanceof RangeError)
-          fail('out-of-memory', `The page could not give the machine its memory: ${error.message}`);
-        else fail('internal', `The emulator failed: ${(error as Error).message ?? error}`);
+        const { code, message } = hostFailure(error);
+        fail(code, message);
       });
       break;
     case 'input':
-      machine?.sendInput(encoder.encode(message.data));
+      host.input(encoder.encode(message.data));
       break;
     case 'output-ack':
       undrawn -= message.chars;
       // Resumed at half the window, so that the screen always has output queued to draw.
-      if (undrawn <= OUTPUT_WINDOW / 2) machine?.resume();
+      if (undrawn <= OUTPUT_WINDOW / 2) host.machine?.resume();
       break;
     case 'resize':
       size = { cols: message.cols, rows: message.rows };
-      machine?.resize(message.cols, message.rows);
+      host.resize(message.cols, message.rows);
       break;
     case 'exec':
-      execs.start(message.id, message.command, message.maxOutput);
+      host.exec(message.id, message.command, message.maxOutput);
       break;
     case 'exec-cancel':
-      execs.cancel(message.id);
+      host.cancelExec(message.id);
       break;
   }
 });
