@@ -15,6 +15,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tsImport } from 'tsx/esm/api';
 import { BuildError, onPath, packageVersion, run, step } from './commands.mjs';
+import { compileGuestProgram } from './guest-programs.mjs';
 import { pruneImageFolder } from './image-folder.mjs';
 import { checkBuiltConfig, optionsNotApplied, parseKconfig } from './kconfig.mjs';
 import { buildKernel, builtKernel } from './kernel.mjs';
@@ -124,10 +125,24 @@ function builtBusybox({ work, recipe }) {
 }
 
 /**
+ * Compiles the image's C programs (src/images/guest/) into `work`/guest, which rootfs.list calls
+ * @GUEST@. Every build does, --no-build too: they take a second.
+ */
+function buildGuestPrograms({ work }) {
+  const guest = join(work, 'guest');
+  mkdirSync(guest, { recursive: true });
+  const log = join(work, 'guest.log');
+  writeFileSync(log, '');
+  // Static: the image has no shared C library (BusyBox is static too).
+  compileGuestProgram('lt-resume', join(guest, 'lt-resume'), { linkStatic: true, log });
+  return guest;
+}
+
+/**
  * Stages the root file system in `work`/rootfs: rootfs.list plus BusyBox and its applet links,
  * with the modes listed (owners and times are set by the image builder).
  */
-function stageRootfs({ work, recipe, busybox }) {
+function stageRootfs({ work, recipe, busybox, guest }) {
   const rootfs = join(work, 'rootfs');
   rmSync(rootfs, { recursive: true, force: true });
   const entries = new Map(); // path → [type, path, source?, mode]
@@ -137,6 +152,7 @@ function stageRootfs({ work, recipe, busybox }) {
     const fields = line
       .replaceAll('@RECIPE@', recipe)
       .replaceAll('@BUSYBOX@', busybox.binary)
+      .replaceAll('@GUEST@', guest)
       .split(/\s+/);
     entries.set(fields[1], fields);
   }
@@ -179,9 +195,10 @@ export async function buildBusyboxImage({ work, out, jobs, clean, compile }) {
   const busybox = compile
     ? buildBusybox({ work, recipe, jobs, clean })
     : builtBusybox({ work, recipe });
+  const guest = step('compiling lt-resume', () => buildGuestPrograms({ work }));
   const disk = join(work, 'rootfs.ext2');
   step('making the root file system (ext2, 16 MiB)', () => {
-    const rootfs = stageRootfs({ work, recipe, busybox });
+    const rootfs = stageRootfs({ work, recipe, busybox, guest });
     // Kept in `work`, to look at with debugfs or to boot in QEMU by hand.
     ext2FromFolder(rootfs, disk, { size: BUSYBOX_DISK_SIZE, align: BUSYBOX_CHUNK_SIZE });
   });

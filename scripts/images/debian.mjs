@@ -36,6 +36,7 @@ import { fileURLToPath } from 'node:url';
 import { tsImport } from 'tsx/esm/api';
 import { BuildError, onPath, packageVersion, run, step } from './commands.mjs';
 import { pruneImageFolder } from './image-folder.mjs';
+import { compileGuestProgram } from './guest-programs.mjs';
 import { CROSS_COMPILE, buildKernel, builtKernel } from './kernel.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -78,7 +79,7 @@ export const debianPrerequisites = [
   { pkg: 'debian-archive-keyring', present: () => existsSync(KEYRING) },
   { pkg: 'qemu-system-misc', present: () => onPath('qemu-system-riscv64') },
   { pkg: 'tar', present: () => onPath('tar') },
-  // lt-lo-up, cross-compiled against glibc
+  // lt-lo-up and lt-resume, cross-compiled against glibc
   {
     pkg: 'libc6-dev-riscv64-cross',
     present: () => existsSync('/usr/riscv64-linux-gnu/include/stdio.h'),
@@ -378,6 +379,9 @@ function addImageFiles(rootfs) {
     join(rootfs, 'usr/local/sbin/lt-lo-up'),
     join(recipe, 'lt-lo-up.c'),
   ]);
+  // Run by the host after a restore from a saved state (clock and entropy). Dynamic, like
+  // lt-lo-up: the C library it loads is already in a restored machine's page cache.
+  compileGuestProgram('lt-resume', join(rootfs, 'usr/local/sbin/lt-resume'));
   for (const name of ['reboot', 'halt']) {
     rmSync(join(rootfs, 'usr/local/sbin', name), { force: true });
     symlinkSync('poweroff', join(rootfs, 'usr/local/sbin', name));
