@@ -98,18 +98,20 @@ export async function gunzip(data: Uint8Array, url: URL, maxSize = Infinity): Pr
 
 /**
  * gunzip as gunzip() does, handing each piece of output to `onPiece` as it comes instead of
- * keeping it: what hashes a blob without holding it (the service worker).
+ * keeping it: what hashes a blob without holding it (the service worker), or parses a stream
+ * as it inflates (a snapshot bundle). The next piece waits for the promise `onPiece` returns, if
+ * any; if it throws, the inflation stops there (an ImageError is passed on as it is).
  */
 export async function gunzipEach(
   data: Uint8Array,
   url: URL,
   maxSize: number,
-  onPiece: (piece: Uint8Array) => void,
+  onPiece: (piece: Uint8Array) => unknown,
 ): Promise<void> {
   // A server that sent the file with Content-Encoding: gzip has had it decoded already.
   if (data[0] !== 0x1f || data[1] !== 0x8b) {
     if (data.length > maxSize) throw blobTooLarge(url, 'image file', maxSize);
-    onPiece(data);
+    await onPiece(data);
     return;
   }
   const inflater = new DecompressionStream('gzip');
@@ -129,15 +131,13 @@ export async function gunzipEach(
       const { done, value } = await reader.read();
       if (done) break;
       length += value.length;
-      if (length > maxSize) {
-        await reader.cancel().catch(() => {});
-        await writer.abort().catch(() => {});
-        throw blobTooLarge(url, 'image file', maxSize);
-      }
-      onPiece(value);
+      if (length > maxSize) throw blobTooLarge(url, 'image file', maxSize);
+      await onPiece(value);
     }
     await feeding;
   } catch (error) {
+    await reader.cancel().catch(() => {});
+    await writer.abort().catch(() => {});
     if (error instanceof ImageError) throw error;
     throw new ImageError(
       'chunk-truncated',

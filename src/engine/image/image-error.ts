@@ -32,7 +32,18 @@ export type ImageErrorCode =
    */
   | 'network-timeout'
   /** The browser refused to store more (Cache Storage quota). */
-  | 'quota-exceeded';
+  | 'quota-exceeded'
+  /**
+   * A snapshot taken on another image: another kernel, or disks whose chunk lists differ from the
+   * image's (their fingerprints). Restoring it would show the guest a disk it has not cached.
+   */
+  | 'snapshot-disk-mismatch'
+  /** A snapshot.json, bundle or state that is truncated or malformed. */
+  | 'snapshot-corrupt'
+  /** A snapshot's RAM chunk or written disk page whose content does not hash to its name. */
+  | 'snapshot-chunk-mismatch'
+  /** A snapshot of a format version this engine does not read. */
+  | 'snapshot-version';
 
 export class ImageError extends Error {
   constructor(

@@ -1,24 +1,26 @@
-// The image manifest, format version 1 (docs/image-format.md): what to boot and where its bytes
-// are. Every byte an image holds (kernel, initramfs, disk chunks) is a content-addressed blob,
-// named by the SHA-256 of its uncompressed content and stored gzip-compressed beside the manifest,
-// so blobs are immutable, cacheable forever and shared between images.
+// The image manifest, format version 2 (docs/image-format.md): what to boot and where its bytes
+// are. Every byte an image holds (kernel, initramfs, disk chunks, a snapshot's state and RAM) is
+// a content-addressed blob, named by the SHA-256 of its uncompressed content and stored
+// gzip-compressed beside the manifest, so blobs are immutable, cacheable forever and shared
+// between images. Version 2 is version 1 plus an optional saved machine (`snapshot`).
+import { type BlobRef, MAX_BLOB_SIZE, SHA256_HEX, isBlobRef, isChunkSize } from './blob-ref.js';
 import { ImageError } from './image-error.js';
 import { memorySizeProblem } from '../memory-size.js';
+import {
+  type SnapshotManifest,
+  snapshotBlobs,
+  snapshotImageProblem,
+  snapshotProblem,
+} from '../snapshot/snapshot-manifest.js';
+
+export { type BlobRef, MAX_BLOB_SIZE };
 
 export const MANIFEST_FORMAT = 'linux-terminal-image';
-export const MANIFEST_VERSION = 1;
+/** The version writers write. */
+export const MANIFEST_VERSION = 2;
+/** The versions this reader reads: 1 (no snapshot) and 2. */
+export const READABLE_VERSIONS: readonly number[] = [1, 2];
 export const DEFAULT_MEMORY_MIB = 128;
-/**
- * The largest blob a manifest may name (a kernel or initramfs; disk chunks are at most 4 MiB):
- * what a reader of blobs that has no manifest at hand (the service worker) bounds them by.
- */
-export const MAX_BLOB_SIZE = 512 << 20;
-
-/** A blob: `size` bytes whose SHA-256 is `sha256`. */
-export interface BlobRef {
-  size: number;
-  sha256: string;
-}
 
 export interface DiskManifest {
   /** Bytes, a multiple of 512. */
@@ -31,7 +33,8 @@ export interface DiskManifest {
 
 export interface ImageManifest {
   format: typeof MANIFEST_FORMAT;
-  version: typeof MANIFEST_VERSION;
+  /** 1 or 2; a version 1 manifest never has a snapshot. */
+  version: 1 | 2;
   name: string;
   architecture: 'riscv64';
   kernel: BlobRef;
@@ -45,19 +48,8 @@ export interface ImageManifest {
   encoding: 'gzip';
   /** Versions of what the image was built from (informational). */
   builtFrom?: Record<string, string>;
-}
-
-const SHA256 = /^[0-9a-f]{64}$/;
-
-function isBlob(value: unknown): value is BlobRef {
-  const b = value as BlobRef | undefined;
-  return (
-    !!b &&
-    Number.isSafeInteger(b.size) &&
-    b.size >= 0 &&
-    b.size <= MAX_BLOB_SIZE &&
-    SHA256.test(b.sha256)
-  );
+  /** Version 2: the machine saved at its prompt, restored instead of booting. */
+  snapshot?: SnapshotManifest;
 }
 
 function diskProblem(d: DiskManifest, i: number): string | undefined {
@@ -65,11 +57,10 @@ function diskProblem(d: DiskManifest, i: number): string | undefined {
   if (!Number.isSafeInteger(d.size) || d.size <= 0 || d.size % 512 !== 0)
     return `disks[${i}].size must be a positive multiple of 512`;
   const c = d.chunkSize;
-  if (!Number.isInteger(c) || c < 4096 || c > 4 << 20 || (c & (c - 1)) !== 0)
-    return `disks[${i}].chunkSize must be a power of two from 4096 to 4194304`;
+  if (!isChunkSize(c)) return `disks[${i}].chunkSize must be a power of two from 4096 to 4194304`;
   if (!Array.isArray(d.chunks) || d.chunks.length !== Math.ceil(d.size / c))
     return `disks[${i}].chunks must list ${Math.ceil(d.size / c)} chunks`;
-  if (!d.chunks.every((h) => h === null || (typeof h === 'string' && SHA256.test(h))))
+  if (!d.chunks.every((h) => h === null || (typeof h === 'string' && SHA256_HEX.test(h))))
     return `disks[${i}].chunks must hold SHA-256 hex strings or null`;
   return undefined;
 }
@@ -80,7 +71,7 @@ function diskProblem(d: DiskManifest, i: number): string | undefined {
  * never another scheme (a file: base would let a remote manifest read the reader's files), and
  * no query or fragment, which would turn the name after it into a parameter.
  */
-function blobsProblem(blobs: unknown): string | undefined {
+export function blobsProblem(blobs: unknown): string | undefined {
   if (typeof blobs !== 'string') return '"blobs" must be a URL relative to the manifest';
   if (!blobs.endsWith('/')) return `"blobs" must end with "/" (it is ${JSON.stringify(blobs)})`;
   if (/[?#]/.test(blobs))
@@ -96,6 +87,15 @@ function blobsProblem(blobs: unknown): string | undefined {
   if (resolved.protocol !== 'http:' && resolved.protocol !== 'https:')
     return `"blobs" must be a relative path or an http(s) URL, not a ${resolved.protocol} URL`;
   return undefined;
+}
+
+/** What is wrong with the manifest's snapshot, if it has one: its own form, then its fit. */
+function snapshotSectionProblem(m: ImageManifest): string | undefined {
+  if (m.snapshot === undefined) return undefined;
+  const problem = snapshotProblem(m.snapshot, 'snapshot.');
+  if (problem) return problem;
+  const misfit = snapshotImageProblem(m.snapshot, m);
+  return misfit && `"snapshot" does not fit the image: ${misfit}`;
 }
 
 /** Parses and checks a manifest; `where` names it in error messages. */
@@ -114,35 +114,45 @@ export function parseManifest(text: string, where: string | URL): ImageManifest 
       'manifest-invalid',
       `${where} is not an image manifest: it has no "format": "${MANIFEST_FORMAT}"`,
     );
-  if (m.version !== MANIFEST_VERSION)
+  if (!READABLE_VERSIONS.includes(m.version))
     throw new ImageError(
       'manifest-version',
-      `${where} is an image manifest of version ${JSON.stringify(m.version)}; this linux-terminal reads version ${MANIFEST_VERSION}: update linux-terminal or rebuild the image`,
+      `${where} is an image manifest of version ${JSON.stringify(m.version)}; this linux-terminal reads versions ${READABLE_VERSIONS.join(' and ')}: update linux-terminal or rebuild the image`,
     );
+  // Version 1 had no snapshot: a field of that name in one is not ours, and is not read.
+  if (m.version === 1) delete m.snapshot;
   const problem =
     (typeof m.name !== 'string' && '"name" must be a string') ||
     (m.architecture !== 'riscv64' && `"architecture" must be "riscv64"`) ||
-    (!isBlob(m.kernel) && `"kernel" must be {size, sha256} of at most ${MAX_BLOB_SIZE} bytes`) ||
+    (!isBlobRef(m.kernel) && `"kernel" must be {size, sha256} of at most ${MAX_BLOB_SIZE} bytes`) ||
     (m.initrd !== undefined &&
-      !isBlob(m.initrd) &&
+      !isBlobRef(m.initrd) &&
       `"initrd" must be {size, sha256} of at most ${MAX_BLOB_SIZE} bytes`) ||
     (typeof m.cmdline !== 'string' && '"cmdline" must be a string') ||
     (memorySizeProblem(m.memoryMiB) && `"memoryMiB" ${memorySizeProblem(m.memoryMiB)}`) ||
     (!Array.isArray(m.disks) && '"disks" must be a list') ||
     blobsProblem(m.blobs) ||
     (m.encoding !== 'gzip' && '"encoding" must be "gzip"') ||
-    m.disks.map(diskProblem).find((p) => p !== undefined);
+    m.disks.map(diskProblem).find((p) => p !== undefined) ||
+    snapshotSectionProblem(m);
   if (problem)
     throw new ImageError('manifest-invalid', `${where} is not a valid image manifest: ${problem}`);
   return m;
 }
 
 /** The URL of blob `sha256` of the image whose manifest is at `manifestUrl`. */
-export function blobUrl(manifest: ImageManifest, manifestUrl: URL | string, sha256: string): URL {
+export function blobUrl(
+  manifest: Pick<ImageManifest, 'blobs'>,
+  manifestUrl: URL | string,
+  sha256: string,
+): URL {
   return new URL(`${manifest.blobs}${sha256}.gz`, manifestUrl);
 }
 
-/** Every distinct blob of an image (kernel, initramfs, disk chunks): what precaching fetches. */
+/**
+ * Every distinct blob of an image (kernel, initramfs, disk chunks, and its snapshot's state, RAM
+ * chunks and written pages): what precaching fetches.
+ */
 export function allBlobs(manifest: ImageManifest): BlobRef[] {
   const seen = new Map<string, BlobRef>();
   for (const b of [manifest.kernel, manifest.initrd]) if (b) seen.set(b.sha256, b);
@@ -154,5 +164,8 @@ export function allBlobs(manifest: ImageManifest): BlobRef[] {
           size: Math.min(disk.chunkSize, disk.size - i * disk.chunkSize),
         });
     });
+  if (manifest.snapshot)
+    for (const b of snapshotBlobs(manifest.snapshot))
+      if (!seen.has(b.sha256)) seen.set(b.sha256, b);
   return [...seen.values()];
 }

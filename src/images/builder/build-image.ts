@@ -6,20 +6,18 @@
 // depend only on its content and zlib. Blobs already in the output folder are kept once their
 // content is checked against their name (a damaged one is written again), so several images
 // built into one folder share theirs.
-import { createHash } from 'node:crypto';
-import { existsSync, statSync } from 'node:fs';
-import { mkdir, mkdtemp, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { statSync } from 'node:fs';
+import { mkdir, mkdtemp, open, readFile, rm } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { gunzipSync, gzipSync } from 'node:zlib';
 import {
   DEFAULT_MEMORY_MIB,
   MANIFEST_FORMAT,
   MANIFEST_VERSION,
   parseManifest,
-  type BlobRef,
   type DiskManifest,
   type ImageManifest,
 } from '../../engine/image/manifest.js';
+import { BlobStore, writeWhole } from './blob-store.js';
 import { DEFAULT_UUID, ext2FromFolder } from './ext2-from-folder.js';
 import { ImageBuildError } from './image-build-error.js';
 import { memorySizeProblem } from '../../engine/memory-size.js';
@@ -67,54 +65,6 @@ export interface BuildImageResult {
   blobsKept: number;
   /** Blobs in the output folder whose content did not match their name, written again. */
   blobsReplaced: number;
-}
-
-const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');
-
-/** Whether the blob file at `path` holds, gunzipped, exactly the `size` bytes hashing to `hash`. */
-async function intact(path: string, hash: string, size: number): Promise<boolean> {
-  try {
-    // One byte past the size is enough to see a blob too long (and stops a bomb).
-    const data = gunzipSync(await readFile(path), { maxOutputLength: size + 1 });
-    return data.length === size && sha256(data) === hash;
-  } catch {
-    return false; // unreadable, not gzip, cut short, or inflating past the size
-  }
-}
-
-/** Writes each distinct blob once, as <sha256>.gz, unless the folder has it intact already. */
-class BlobStore {
-  written = 0;
-  kept = 0;
-  replaced = 0;
-  private readonly seen = new Set<string>();
-
-  constructor(
-    private readonly dir: string,
-    private readonly leftovers: Leftovers,
-  ) {}
-
-  async put(data: Uint8Array): Promise<BlobRef> {
-    const hash = sha256(data);
-    if (!this.seen.has(hash)) {
-      this.seen.add(hash);
-      const path = join(this.dir, `${hash}.gz`);
-      const there = existsSync(path);
-      if (there && (await intact(path, hash, data.length))) this.kept++;
-      else {
-        // Written under a temporary name first: an interrupted build leaves no truncated blob
-        // that a later build would keep.
-        const partial = `${path}.${process.pid}.partial`;
-        this.leftovers.track(partial);
-        await writeFile(partial, gzipSync(data, { level: 9 }));
-        await rename(partial, path);
-        this.leftovers.release(partial);
-        if (there) this.replaced++;
-        else this.written++;
-      }
-    }
-    return { size: data.length, sha256: hash };
-  }
 }
 
 /** Splits the disk file at `path` into chunks: a blob each, null for a chunk of zeros. */
@@ -281,11 +231,7 @@ export async function buildImage(options: BuildImageOptions): Promise<BuildImage
   const text = `${JSON.stringify(manifest, null, 2)}\n`;
   const manifestPath = join(out, 'manifest.json');
   parseManifest(text, manifestPath); // what the engine will check, checked before it is written
-  const partial = `${manifestPath}.${process.pid}.partial`;
-  leftovers.track(partial);
-  await writeFile(partial, text);
-  await rename(partial, manifestPath);
-  leftovers.release(partial);
+  await writeWhole(manifestPath, text, leftovers);
   return {
     manifest,
     manifestPath,
