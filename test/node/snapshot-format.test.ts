@@ -8,6 +8,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { constants, deflateRawSync, gunzipSync, gzipSync } from 'node:zlib';
+import { pathToFileURL } from 'node:url';
+import { DEFAULT_TIMEOUTS } from '../../src/engine/image/bounded-fetch.js';
 import { ImageError, type ImageErrorCode } from '../../src/engine/image/image-error.js';
 import {
   type DiskManifest,
@@ -15,6 +17,7 @@ import {
   allBlobs,
   parseManifest,
 } from '../../src/engine/image/manifest.js';
+import { fileFetch } from '../../src/engine/node/file-fetch.js';
 import { PAGE_DIRTY, PAGE_MISSING, PageMap } from '../../src/engine/page-map.js';
 import { chunkRam } from '../../src/engine/snapshot/ram-chunks.js';
 import {
@@ -24,6 +27,7 @@ import {
 } from '../../src/engine/snapshot/snapshot-bundle.js';
 import {
   type SnapshotDescription,
+  fetchSnapshotFile,
   parseSnapshotFile,
 } from '../../src/engine/snapshot/snapshot-file.js';
 import {
@@ -475,6 +479,13 @@ test('a snapshot written to its own folder, and into an image', async () => {
       new Uint8Array(gunzipSync(readFileSync(join(out, 'blobs', `${hash}.gz`)))),
       data,
     );
+  // Read back as the CLI reads it (run --state), through the bounded loader.
+  const url = pathToFileURL(join(out, 'snapshot.json'));
+  assert.deepEqual(await fetchSnapshotFile(url, fileFetch, DEFAULT_TIMEOUTS), result.snapshot);
+  await rejectsWith(
+    fetchSnapshotFile(new URL('missing.json', url), fileFetch, DEFAULT_TIMEOUTS),
+    'manifest-not-found',
+  );
   // Again into the same folder: every blob kept.
   const again = await writeSnapshotFolder(out, description(snapshot), blobs);
   assert.deepEqual([again.blobsWritten, again.blobsKept], [0, blobs.size]);
