@@ -9,7 +9,13 @@ import { ImageError } from '../image/image-error.js';
 import type { DiskManifest } from '../image/manifest.js';
 import { memorySizeProblem } from '../memory-size.js';
 
-/** RAM chunk size when the writer has no reason to choose another (docs/image-format.md). */
+/**
+ * RAM chunk size when the writer has no reason to choose another (docs/image-format.md).
+ * Measured on RAM at the prompt (gzip -9 of the distinct non-zero chunks): busybox (128 MiB)
+ * 3.01 / 2.83 / 2.74 / 2.71 MiB in 1807 / 491 / 131 / 37 blobs for 4 / 16 / 64 / 256 KiB chunks;
+ * Debian after `python3 -c "import json"` (256 MiB) 9.06 / 8.45 / 8.15 / 8.06 MiB in 6255 / 1614
+ * / 416 / 108. Past 64 KiB the total barely shrinks while each touch fetches more.
+ */
 export const DEFAULT_RAM_CHUNK_SIZE = 64 << 10;
 
 /** One disk as the snapshot saw it: which disk it was, and what the guest had written to it. */
