@@ -10,6 +10,12 @@ import { ExecRequests } from './exec-requests.js';
 import type { BlobFetcher } from './image/blob-fetcher.js';
 import { ImageError } from './image/image-error.js';
 import type { EngineErrorCode } from './protocol.js';
+import { StateError } from './devices/state-error.js';
+import type { CommandChannelState } from './command-channel.js';
+import type { ChunkSource, LazyRam } from './snapshot/lazy-ram.js';
+import { type SnapshotImage, restoreSnapshot } from './snapshot/restore-snapshot.js';
+import type { SnapshotManifest } from './snapshot/snapshot-manifest.js';
+import { type TakenSnapshot, takeSnapshot } from './snapshot/take-snapshot.js';
 
 /** What to boot: a kernel and its disks, as a loaded image gives them. */
 export interface BootSpec {
@@ -18,7 +24,21 @@ export interface BootSpec {
   cmdline: string;
   memoryMiB: number;
   disks?: DiskSource[];
+  /** The image's kernel and disks as its manifest names them: what a snapshot is taken against. */
+  image?: SnapshotImage;
 }
+
+/** What to restore: a snapshot taken on `image`, its blobs, and the image's disks. */
+export interface RestoreSpec {
+  snapshot: SnapshotManifest;
+  image: SnapshotImage;
+  /** Where the snapshot's blobs are: the URL of their folder (ending in /), or the blobs. */
+  blobs: string | Map<string, Uint8Array>;
+  disks: DiskSource[];
+}
+
+/** How long the guest may take to set its clock and reseed after a restore. */
+const RESUME_TIMEOUT_MS = 20_000;
 
 export interface HostEvents {
   /** Console output (the shell's screen). */
@@ -27,6 +47,8 @@ export interface HostEvents {
   diskError(code: EngineErrorCode, message: string): void;
   execResult(id: number, result: CommandResult): void;
   execError(id: number, code: CommandError['code'], message: string): void;
+  /** Something went wrong that the machine survives (the guest's clock not set after a restore). */
+  warning?(code: EngineErrorCode, message: string): void;
 }
 
 /** A failure of the host, with the code the page or the CLI reports. */
@@ -35,10 +57,26 @@ export interface HostFailure {
   message: string;
 }
 
+/** A failure of the host itself, with its code. */
+export class HostError extends Error {
+  constructor(
+    readonly code: EngineErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'HostError';
+  }
+}
+
 /** The code and sentence for anything thrown while loading or creating a machine. */
 export function hostFailure(error: unknown): HostFailure {
-  if (error instanceof ImageError || error instanceof MachineError)
+  if (error instanceof ImageError || error instanceof MachineError || error instanceof HostError)
     return { code: error.code, message: error.message };
+  if (error instanceof StateError)
+    return {
+      code: 'snapshot-corrupt',
+      message: `The saved machine does not fit this engine (${error.message}); boot cold, or save it again`,
+    };
   // WebAssembly.Memory throws a RangeError when the page or process cannot have the memory.
   if (error instanceof RangeError)
     return {
@@ -57,6 +95,15 @@ export class MachineHost {
   readonly commands = new CommandChannel((data) => this.machine?.sendCommand(data));
   readonly execs: ExecRequests;
   private readonly diskFailures = new DiskFailures();
+  /** What the machine runs: the image it booted or was restored on. */
+  private image: SnapshotImage | undefined;
+  /** RAM of a restored machine, still arriving from the snapshot. */
+  ram: LazyRam | undefined;
+  /**
+   * After a restore, settles once the guest's clock and random state are fresh and its prompt
+   * redrawn (resumeGuest); undefined after a cold boot.
+   */
+  resumed: Promise<void> | undefined;
 
   constructor(
     readonly fetcher: BlobFetcher,
@@ -71,26 +118,120 @@ export class MachineHost {
 
   /** Creates the machine (it does not run yet); throws a HostFailure-shaped error. */
   async boot(spec: BootSpec): Promise<VirtMachine> {
+    this.image = spec.image;
     this.machine = await VirtMachine.create({
+      ...this.machineEvents(),
       kernel: spec.kernel,
       initrd: spec.initrd,
       cmdline: spec.cmdline,
       memoryMiB: spec.memoryMiB,
       disks: spec.disks?.map((source) => openDisk(source, this.fetcher)),
-      onDiskError: (error) => {
-        const failure = this.diskFailures.record(error);
-        this.events.diskError(failure.code, failure.message);
-      },
-      onOutput: (data) => this.events.output(data),
-      onCommandOutput: (data) => this.commands.receive(data),
     });
     return this.machine;
   }
 
-  /** Runs the machine until it stops. */
+  /**
+   * Creates the machine from a snapshot (it does not run yet). Throws, with the snapshot's own
+   * codes, before anything of it exists when the snapshot does not fit the image or is damaged.
+   */
+  async restore(spec: RestoreSpec): Promise<VirtMachine> {
+    const { blobs } = spec;
+    const source: ChunkSource =
+      typeof blobs === 'string'
+        ? (sha256, size) => this.fetcher.get(new URL(`${sha256}.gz`, blobs), { sha256, size })
+        : async (sha256, size) => {
+            const bytes = blobs.get(sha256);
+            if (bytes?.length !== size)
+              throw new ImageError(
+                'snapshot-corrupt',
+                `the saved state lacks its blob ${sha256}; it cannot be restored (boot cold, or save it again)`,
+              );
+            return bytes;
+          };
+    const restored = await restoreSnapshot(spec.snapshot, spec.image, source, {
+      ...this.machineEvents(),
+      disks: spec.disks.map((disk) => openDisk(disk, this.fetcher)),
+    });
+    const channel = restored.state.host?.commands as CommandChannelState | undefined;
+    if (channel) this.commands.restoreState(channel);
+    // From here on, DIRTY marks what the guest changed since the snapshot.
+    restored.machine.hart.clearDirty();
+    this.image = spec.image;
+    this.ram = restored.ram;
+    this.machine = restored.machine;
+    return this.machine;
+  }
+
+  private machineEvents() {
+    return {
+      onDiskError: (error: unknown) => {
+        const failure = this.diskFailures.record(error);
+        this.events.diskError(failure.code, failure.message);
+      },
+      onOutput: (data: Uint8Array) => this.events.output(data),
+      onCommandOutput: (data: Uint8Array) => this.commands.receive(data),
+    };
+  }
+
+  /** Runs the machine until it stops; after a restore, brings the guest up to date first. */
   run(): Promise<MachineExit> {
     if (!this.machine) throw new Error('MachineHost.run before boot');
-    return this.machine.run();
+    const exit = this.machine.run();
+    if (this.ram) this.resumed = this.resumeGuest();
+    return exit;
+  }
+
+  /**
+   * A restored guest still has the snapshot's clock and the random state every reader of the
+   * snapshot shares: the image's lt-resume sets the clock to the host's and reseeds the kernel's
+   * random generator with fresh host entropy (src/images/guest/lt-resume.c). Meanwhile the shell
+   * is made to redraw its prompt: the one it printed before the snapshot is not on this screen.
+   * Shells redraw on SIGWINCH, which the kernel sends only when the size changes, so the console
+   * changes size here, and again when the page sets its own.
+   */
+  private async resumeGuest(): Promise<void> {
+    const { cols, rows } = this.machine!.console.saveState();
+    this.machine!.resize(cols, rows > 2 ? rows - 1 : rows + 1);
+    const now = Date.now();
+    const seconds = Math.floor(now / 1000);
+    const nanoseconds = (now % 1000) * 1_000_000;
+    const entropy = Array.from(crypto.getRandomValues(new Uint8Array(64)), (b) =>
+      b.toString(16).padStart(2, '0'),
+    ).join('');
+    const result = await this.commands
+      .run(
+        `PATH=/sbin:/usr/sbin:/usr/local/sbin:$PATH lt-resume ${seconds} ${nanoseconds} ${entropy}`,
+        {
+          signal: AbortSignal.timeout(RESUME_TIMEOUT_MS),
+        },
+      )
+      .catch((error: Error) => ({ exitCode: -1, output: error.message }));
+    if (result.exitCode !== 0)
+      this.events.warning?.(
+        'snapshot-resume',
+        `The restored guest's clock and random state could not be renewed (lt-resume: ${result.output.trim() || `status ${result.exitCode}`}); its time may be the snapshot's`,
+      );
+  }
+
+  /**
+   * A snapshot of the running machine (paused while it is taken). Refused while an exec() runs
+   * (the channel's requests cannot be saved) or for a machine not booted from an image.
+   */
+  save(workingSet?: number[]): Promise<TakenSnapshot> {
+    const { machine, image } = this;
+    if (!machine || !image)
+      throw new HostError(
+        'snapshot-unsupported',
+        'only a machine booted from an image (a manifest) can be saved',
+      );
+    const commands = this.commands.saveState();
+    return takeSnapshot(machine, {
+      kernel: image.kernel.sha256,
+      disks: image.disks,
+      restoredRam: this.ram,
+      host: () => ({ commands }),
+      workingSet,
+    });
   }
 
   /** The fatal error for a panic: named after the disk error that most likely caused it. */

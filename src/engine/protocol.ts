@@ -11,6 +11,10 @@ export type EngineErrorCode =
   | 'kernel-panic'
   | 'worker-crashed'
   | 'out-of-memory'
+  /** A restored guest's clock and random state could not be renewed (not fatal). */
+  | 'snapshot-resume'
+  /** saveState() of a machine that cannot be saved (not booted from an image). */
+  | 'snapshot-unsupported'
   | 'internal';
 
 /** Messages the main thread sends to the Worker. */

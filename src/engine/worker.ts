@@ -1,6 +1,7 @@
 /// <reference lib="webworker" />
 // The engine's Worker entry: fetches and verifies the image, boots the virt board and runs it,
 // relaying console output out and keystrokes in. The main thread never runs the emulator.
+import { terminalCmdline } from './board/console-cmdline.js';
 import { toBase64 } from './command-channel.js';
 import { hartWasmUrl } from './hart.js';
 import { SHELL_PROMPT } from './console-session.js';
@@ -125,12 +126,7 @@ async function boot(message: Extract<HostMessage, { type: 'boot' }>): Promise<vo
     initrd: image.initrd && withFiles(image.initrd, files),
     memoryMiB: message.memoryMiB ?? image.memoryMiB,
     disks: image.disks,
-    // A serial console cannot report its size: the image's /init reads it from here.
-    // The shell goes on hvc0, the virtio console, whose size follows the terminal's (the UART
-    // stays the kernel's first console, for anything printed before hvc0 exists). Readers want
-    // the prompt, not the boot log: `quiet` keeps warnings and panics only.
-    cmdline:
-      `${image.cmdline.replace(/(^|\s)console=\S+/g, '')} console=ttyS0 console=hvc0 quiet`.trim(),
+    cmdline: terminalCmdline(image.cmdline),
   });
   const exit = await host.run();
   if (exit.reason === 'panic') {

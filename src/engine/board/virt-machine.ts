@@ -13,8 +13,16 @@ import { type BlockBackend, VirtioBlock } from '../devices/virtio/block.js';
 import { VirtioConsole } from '../devices/virtio/console.js';
 import { VirtioEntropy } from '../devices/virtio/entropy.js';
 import { VirtioMmio } from '../devices/virtio/mmio.js';
+import { OverlayDisk } from '../disks/overlay-disk.js';
 import { Hart, StopReason } from '../hart.js';
+import { fromBase64, toBase64 } from '../base64.js';
 import { buildDeviceTree } from './device-tree.js';
+import {
+  MACHINE_STATE_FORMAT,
+  MACHINE_STATE_VERSION,
+  type MachineState,
+  checkMachineState,
+} from './machine-state.js';
 import { yieldToEventLoop } from './event-loop.js';
 import * as map from './memory-map.js';
 import { Sbi } from './sbi.js';
@@ -22,7 +30,7 @@ import { MAX_MEMORY_MIB, MIN_MEMORY_MIB, memorySizeProblem } from '../memory-siz
 
 export class MachineError extends Error {
   constructor(
-    readonly code: 'bad-kernel' | 'bad-memory-size' | 'image-too-large',
+    readonly code: 'bad-kernel' | 'bad-memory-size' | 'image-too-large' | 'snapshot-disk-mismatch',
     message: string,
   ) {
     super(message);
@@ -47,6 +55,29 @@ export interface MachineOptions {
   clock?: () => number;
   /** The host's wall-clock time in ms since 1970, which the guest's RTC reads (default: now). */
   wallClock?: () => number;
+}
+
+/** Where the content of RAM pages not restored yet comes from (a snapshot read lazily). */
+export interface RamLoader {
+  /** Fetches the content of the page holding RAM offset `offset` into RAM and marks it present. */
+  fill(offset: number): Promise<void>;
+}
+
+/** What restoring needs besides the saved state: everything of MachineOptions but the boot. */
+export type RestoreOptions = Omit<MachineOptions, 'kernel' | 'initrd' | 'cmdline' | 'memoryMiB'> & {
+  /** Fills pages the snapshot left missing in the page map, when RAM is restored lazily. */
+  ramLoader?: RamLoader;
+  /** Called with RAM, once allocated and before anything runs: put the snapshot's RAM there. */
+  loadRam?: (machine: VirtMachine) => void | Promise<void>;
+};
+
+/** A machine being saved: its state, and RAM and the disks' written pages to store beside it. */
+export interface SavedMachine {
+  state: MachineState;
+  /** A live view of guest RAM: store or hash it before the machine runs again. */
+  ram: Uint8Array;
+  /** Per disk, the pages the guest wrote (index of the 4 KiB page → its content). */
+  disks: Map<number, Uint8Array>[];
 }
 
 export type MachineExit =
@@ -76,7 +107,14 @@ export class VirtMachine {
   private readonly plic: Plic;
   private readonly sbi: Sbi;
   private readonly useHvc: boolean;
+  private readonly transports: VirtioMmio[] = [];
+  private readonly blocks: VirtioBlock[];
+  private readonly ramLoader: RamLoader | undefined;
   private lines = 0;
+  /** When the guest last spent a whole slice running (not waiting in WFI). */
+  private lastBusy = performance.now();
+  /** Set while saveState waits for the devices to settle: run() does not run the hart. */
+  private saving: Promise<void> | undefined;
   private exit: MachineExit | undefined;
   private wake: (() => void) | undefined;
   /** Set while the machine is held (see hold()); resolves when it may run again. */
@@ -97,9 +135,11 @@ export class VirtMachine {
     hart: Hart,
     readonly bus: Bus,
     private readonly options: MachineOptions,
+    ramLoader?: RamLoader,
   ) {
     this.hart = hart;
-    const memory = new GuestMemory(hart.ram, map.RAM_BASE);
+    this.ramLoader = ramLoader;
+    const memory = new GuestMemory(hart.ram, map.RAM_BASE, hart.pageMap);
     const irq = (source: number) => (level: boolean) => this.plic.setLevel(source, level);
     this.plic = new Plic((context, level) =>
       this.setLine(context === 0 ? IRQ_MEI : IRQ_SEI, level),
@@ -129,14 +169,13 @@ export class VirtMachine {
     this.bus.map(map.PLIC_BASE, map.PLIC_SIZE, 'plic', this.plic);
     this.bus.map(map.UART_BASE, 0x100, 'uart', this.uart);
     // Slot order fixes guest names: hvc0 is the console, hvc1 the command channel.
-    const virtioTypes = [
-      this.console,
-      this.commandChannel,
-      new VirtioEntropy(),
-      ...(options.disks ?? []).map((disk) => new VirtioBlock(disk, options.onDiskError)),
-    ];
+    this.blocks = (options.disks ?? []).map((disk) => new VirtioBlock(disk, options.onDiskError));
+    const virtioTypes = [this.console, this.commandChannel, new VirtioEntropy(), ...this.blocks];
     virtioTypes.forEach((type, slot) => {
-      const transport = new VirtioMmio(type, memory, irq(map.VIRTIO_FIRST_IRQ + slot));
+      const transport = new VirtioMmio(type, memory, irq(map.VIRTIO_FIRST_IRQ + slot), {
+        onPageMissing: (address) => this.fillPage(address),
+      });
+      this.transports.push(transport);
       type.attach(transport);
       this.bus.map(
         map.VIRTIO_BASE + slot * map.VIRTIO_STRIDE,
@@ -150,7 +189,6 @@ export class VirtMachine {
       readByte: () => -1,
       reset: (type) => this.power(type === 0 ? { kind: 'poweroff' } : { kind: 'reboot' }),
     });
-    this.boot(virtioTypes.length);
   }
 
   static async create(options: MachineOptions): Promise<VirtMachine> {
@@ -166,7 +204,107 @@ export class VirtMachine {
       clock: options.clock,
       timebaseHz: map.TIMEBASE_HZ,
     });
-    return new VirtMachine(hart, bus, options);
+    const machine = new VirtMachine(hart, bus, options);
+    machine.boot(3 + (options.disks?.length ?? 0));
+    return machine;
+  }
+
+  /**
+   * A machine that resumes `state` where it was saved, without booting. RAM comes from
+   * `options.loadRam` (all of it) or page by page from `options.ramLoader` (lazy restore: the
+   * caller marks the pages it has not filled missing in `machine.hart.pageMap`). Throws a
+   * StateError for a state that does not fit; nothing of it runs until run().
+   */
+  static async fromState(state: MachineState, options: RestoreOptions): Promise<VirtMachine> {
+    checkMachineState(state);
+    const disks = options.disks?.length ?? 0;
+    if (disks !== state.disks)
+      throw new MachineError(
+        'snapshot-disk-mismatch',
+        `the saved machine had ${state.disks} disk(s) and this image has ${disks}: the snapshot was taken on another image; boot it cold or take the snapshot again`,
+      );
+    const bus = new Bus();
+    const hart = await Hart.create({
+      ramBase: map.RAM_BASE,
+      ramSize: state.memoryMiB * 2 ** 20,
+      bus,
+      clock: options.clock,
+      timebaseHz: map.TIMEBASE_HZ,
+    });
+    const machine = new VirtMachine(
+      hart,
+      bus,
+      { ...options, kernel: new Uint8Array(0), cmdline: state.cmdline, memoryMiB: state.memoryMiB },
+      options.ramLoader,
+    );
+    machine.restore(state);
+    await options.loadRam?.(machine);
+    return machine;
+  }
+
+  private restore(state: MachineState): void {
+    this.hart.restoreState(fromBase64(state.hart));
+    this.hart.setTime(state.time);
+    // The PLIC first: the devices then drive their lines into it as their states say.
+    this.plic.restoreState(state.plic);
+    this.clint.restoreState(state.clint);
+    this.rtc.restoreState(state.rtc);
+    this.uart.restoreState(state.uart);
+    this.console.restoreState(state.console);
+    this.commandChannel.restoreState(state.commandChannel);
+    this.transports.forEach((transport, slot) => transport.restoreState(state.virtio[slot]));
+  }
+
+  /**
+   * Saves the machine between two instructions: waits until no disk request is in flight (the
+   * guest does not run meanwhile), takes every device's state, and hands it with live views of
+   * RAM and the disks' written pages to `store`; the guest runs on only when `store` is done.
+   */
+  async saveState<T>(store: (saved: SavedMachine) => T | Promise<T>): Promise<T> {
+    if (this.exit) throw new Error(`the machine has stopped (${this.exit.reason})`);
+    let settled!: () => void;
+    const saving = new Promise<void>((resolve) => (settled = resolve));
+    this.saving = saving;
+    try {
+      await Promise.all(this.blocks.map((block) => block.idle()));
+      const state: MachineState = {
+        format: MACHINE_STATE_FORMAT,
+        version: MACHINE_STATE_VERSION,
+        memoryMiB: this.hart.ramSize / 2 ** 20,
+        cmdline: this.options.cmdline,
+        time: this.hart.now(),
+        hart: toBase64(this.hart.saveState()),
+        uart: this.uart.saveState(),
+        clint: this.clint.saveState(),
+        plic: this.plic.saveState(),
+        rtc: this.rtc.saveState(),
+        virtio: this.transports.map((transport) => transport.saveState()),
+        console: this.console.saveState(),
+        commandChannel: this.commandChannel.saveState(),
+        disks: this.blocks.length,
+      };
+      const disks = this.blocks.map((block) =>
+        block.backend instanceof OverlayDisk ? block.backend.writtenPages() : new Map(),
+      );
+      return await store({ state, ram: this.hart.ram, disks });
+    } finally {
+      if (this.saving === saving) this.saving = undefined;
+      settled();
+    }
+  }
+
+  /** Milliseconds since the guest last ran a whole slice: how long it has been idle. */
+  get idleMs(): number {
+    return performance.now() - this.lastBusy;
+  }
+
+  /** Fills the page holding guest-physical `address` from the snapshot (lazy restore). */
+  private fillPage(address: number): Promise<void> {
+    if (!this.ramLoader)
+      return Promise.reject(
+        new Error(`guest page 0x${address.toString(16)} is missing and nothing can fill it`),
+      );
+    return this.ramLoader.fill(address - map.RAM_BASE);
   }
 
   private boot(virtioSlots: number): void {
@@ -322,8 +460,8 @@ export class VirtMachine {
   async run(): Promise<MachineExit> {
     let lastYield = performance.now();
     while (!this.exit) {
-      if (this.held) {
-        await this.held;
+      if (this.held || this.saving) {
+        await (this.held ?? this.saving);
         lastYield = performance.now();
         continue;
       }
@@ -331,6 +469,13 @@ export class VirtMachine {
       this.rtc.checkAlarm();
       const reason = this.hart.run(SLICE);
       if (reason === StopReason.HostCall) this.sbi.handle();
+      else if (reason === StopReason.Budget) this.lastBusy = performance.now();
+      else if (reason === StopReason.PageMissing) {
+        // The instruction left no trace: it runs again once its page is in (lazy restore).
+        await this.fillPage(this.hart.missingAddress);
+        this.lastBusy = lastYield = performance.now();
+        continue;
+      }
       this.flushOutput();
       if (this.panicAt >= 0 && performance.now() - this.panicAt > 200) {
         // Give the kernel a moment to print the rest of its message, then report it.

@@ -15,6 +15,23 @@ export class OverlayDisk implements BlockBackend {
     return this.below.size;
   }
 
+  /** The pages the guest wrote, by index (live: copy them before the guest runs on). */
+  writtenPages(): Map<number, Uint8Array> {
+    return new Map(this.pages);
+  }
+
+  /** Puts back pages saved by writtenPages (a restored machine's disk writes). */
+  restorePages(pages: Map<number, Uint8Array>): void {
+    const last = Math.ceil(this.size / PAGE) - 1;
+    for (const [index, page] of pages) {
+      if (!Number.isInteger(index) || index < 0 || index > last || page.length !== PAGE)
+        throw new RangeError(
+          `overlay page ${index} (${page.length} bytes) is not a page of this disk`,
+        );
+    }
+    for (const [index, page] of pages) this.pages.set(index, page.slice());
+  }
+
   read(offset: number, length: number): Uint8Array | Promise<Uint8Array> {
     const first = Math.floor(offset / PAGE);
     const last = Math.floor((offset + length - 1) / PAGE);

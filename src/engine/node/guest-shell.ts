@@ -8,6 +8,10 @@ export class GuestShell extends ConsoleSession {
   readonly thread: MachineThread;
   /** Called for each failed disk read: the guest got an I/O error and goes on. */
   onDiskError: (code: string, message: string) => void = () => {};
+  /** Set once the machine runs: whether it was restored from a snapshot. */
+  restored: boolean | undefined;
+  /** Why the image's snapshot could not be restored (the machine booted cold instead). */
+  restoreFailure: { code: string; message: string } | undefined;
 
   constructor(image: BootImage) {
     const thread = new MachineThread(image);
@@ -28,6 +32,9 @@ export class GuestShell extends ConsoleSession {
         );
       } else if (event.type === 'error') this.fail(new GuestError(event.code, event.message));
       else if (event.type === 'disk-error') this.onDiskError(event.code, event.message);
+      else if (event.type === 'booted') this.restored = event.restored;
+      else if (event.type === 'restore-failed')
+        this.restoreFailure = { code: event.code, message: event.message };
     });
   }
 

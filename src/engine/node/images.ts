@@ -9,6 +9,7 @@ import { BlobFetcher } from '../image/blob-fetcher.js';
 import { ImageError } from '../image/image-error.js';
 import { loadImage } from '../image/load-image.js';
 import { DEFAULT_MEMORY_MIB } from '../image/manifest.js';
+import { fetchSnapshotFile } from '../snapshot/snapshot-file.js';
 import { fileFetch } from './file-fetch.js';
 
 export { ImageError };
@@ -55,6 +56,10 @@ export interface ImageRequest {
   initrd?: string;
   append?: string;
   memoryMiB?: number;
+  /** Boot the kernel even when the image has a snapshot. */
+  cold?: boolean;
+  /** A snapshot folder (snapshot.json + blobs/, `snapshot save --out`) to restore instead. */
+  state?: string;
   /** Abandons the load: every request in flight is aborted (the CLI's --timeout). */
   signal?: AbortSignal;
 }
@@ -82,12 +87,35 @@ export async function loadBootImage(request: ImageRequest): Promise<BootImage> {
           signal: init?.signal ? AbortSignal.any([init.signal, signal]) : signal,
         })
     : fileFetch;
-  const image = await loadImage(url, new BlobFetcher({ fetch: fetchFn }), undefined, fetchFn);
+  const fetcher = new BlobFetcher({ fetch: fetchFn });
+  const image = await loadImage(url, fetcher, undefined, fetchFn);
+  const { manifest } = image;
+  let snapshot: BootImage['snapshot'];
+  if (request.state !== undefined) {
+    const path = resolve(request.state, 'snapshot.json');
+    if (!existsSync(path))
+      throw new ImageError(
+        'manifest-not-found',
+        `no snapshot at ${path}; --state takes a folder made by linux-terminal snapshot save`,
+      );
+    const fileUrl = pathToFileURL(path);
+    const file = await fetchSnapshotFile(fileUrl, fetchFn, fetcher.timeouts);
+    snapshot = { snapshot: file, blobs: new URL(file.blobs, fileUrl).href };
+  } else if (
+    manifest.snapshot &&
+    !request.cold &&
+    request.memoryMiB === undefined &&
+    !request.append
+  )
+    // A snapshot is of one memory size and command line: asking for others boots cold.
+    snapshot = { snapshot: manifest.snapshot, blobs: new URL(manifest.blobs, url).href };
   return {
     kernel: image.kernel,
     initrd: image.initrd,
     disks: image.disks,
     cmdline: request.append ?? image.cmdline,
     memoryMiB: request.memoryMiB ?? image.memoryMiB,
+    image: { name: manifest.name, kernel: manifest.kernel, disks: manifest.disks },
+    snapshot,
   };
 }

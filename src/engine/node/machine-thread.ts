@@ -4,31 +4,43 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { MachineExit } from '../board/virt-machine.js';
 import type { BootImage } from '../boot-image.js';
-import type { DiskSource } from '../disks/open-disk.js';
+import type { SnapshotManifest } from '../snapshot/snapshot-manifest.js';
 import type { FetchStats } from '../image/blob-fetcher.js';
 import type { CommandResult } from '../command-channel.js';
 
 export type ThreadRequest =
-  | {
-      type: 'boot';
-      kernel: Uint8Array;
-      initrd?: Uint8Array;
-      cmdline: string;
-      memoryMiB: number;
-      disks?: DiskSource[];
-    }
+  | ({ type: 'boot' } & BootImage)
   | { type: 'input'; data: Uint8Array }
   | { type: 'resize'; cols: number; rows: number }
   | { type: 'stats' }
   | { type: 'stop' }
+  /** Takes a snapshot of the running machine (answered by 'saved' or 'save-error'). */
+  | { type: 'save'; workingSet?: boolean }
   /** A command for the image's agent on hvc1 (command-channel.ts); exec-cancel gives it up. */
   | { type: 'exec'; id: number; command: string; maxOutput?: number }
   | { type: 'exec-cancel'; id: number };
 
 export type ThreadEvent =
-  | { type: 'booted' }
+  /** The machine exists and runs; `restored` when from the image's snapshot. */
+  | { type: 'booted'; restored: boolean }
+  /** The snapshot could not be restored: the machine boots cold instead. */
+  | { type: 'restore-failed'; code: string; message: string }
+  | { type: 'saved'; snapshot: SnapshotManifest; blobs: [string, Uint8Array][] }
+  | { type: 'save-error'; code: string; message: string }
+  /** Not fatal: e.g. a restored guest's clock could not be set. */
+  | { type: 'warning'; code: string; message: string }
   | { type: 'output'; data: Uint8Array }
-  | { type: 'stats'; instructions: bigint; fetched: FetchStats }
+  | {
+      type: 'stats';
+      instructions: bigint;
+      fetched: FetchStats;
+      /** How long the guest has been idle (waiting for interrupts), in ms. */
+      idleMs: number;
+      /** After a restore: RAM chunks in the order the guest first needed them. */
+      touched: number[];
+      /** After a restore: the guest's clock and random state are renewed (waited for). */
+      resumed: boolean;
+    }
   | { type: 'exit'; exit: MachineExit; instructions: bigint }
   | { type: 'error'; code: string; message: string }
   | { type: 'exec-result'; id: number; result: CommandResult }
@@ -134,6 +146,22 @@ export class MachineThread {
     });
   }
 
+  /** The machine's figures: instructions, fetches, idleness, the restore's working set. */
+  status(): Promise<Extract<ThreadEvent, { type: 'stats' }>> {
+    return new Promise((resolve, reject) => {
+      const off = this.on((event) => {
+        if (event.type === 'stats') {
+          off();
+          resolve(event);
+        } else if (event.type === 'exit') {
+          off();
+          reject(Object.assign(new Error('the machine stopped'), { code: 'stopped' }));
+        }
+      });
+      this.post({ type: 'stats' });
+    });
+  }
+
   /** Disk chunks the machine has fetched (blobs, and bytes as stored). */
   fetched(): Promise<FetchStats> {
     return new Promise((resolve) => {
@@ -144,6 +172,27 @@ export class MachineThread {
         }
       });
       this.post({ type: 'stats' });
+    });
+  }
+
+  /** A snapshot of the running machine, taken in the worker. */
+  save(): Promise<{ snapshot: SnapshotManifest; blobs: Map<string, Uint8Array> }> {
+    return new Promise((resolve, reject) => {
+      const off = this.on((event) => {
+        if (event.type === 'saved') {
+          off();
+          resolve({ snapshot: event.snapshot, blobs: new Map(event.blobs) });
+        } else if (event.type === 'save-error' || event.type === 'exit') {
+          off();
+          const message = event.type === 'exit' ? 'the machine stopped' : event.message;
+          reject(
+            Object.assign(new Error(message), {
+              code: event.type === 'exit' ? 'stopped' : event.code,
+            }),
+          );
+        }
+      });
+      this.post({ type: 'save' });
     });
   }
 

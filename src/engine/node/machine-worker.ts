@@ -12,6 +12,7 @@ const host = new MachineHost(new BlobFetcher({ fetch: fileFetch }), {
   diskError: (code, message) => post({ type: 'disk-error', code, message }),
   execResult: (id, result) => post({ type: 'exec-result', id, result }),
   execError: (id, code, message) => post({ type: 'exec-error', id, code, message }),
+  warning: (code, message) => post({ type: 'warning', code, message }),
 });
 
 function post(event: ThreadEvent, transfer: ArrayBuffer[] = []): void {
@@ -21,13 +22,27 @@ function post(event: ThreadEvent, transfer: ArrayBuffer[] = []): void {
 port.on('message', async (request: ThreadRequest) => {
   switch (request.type) {
     case 'boot': {
+      let restored = false;
+      if (request.snapshot && request.image) {
+        try {
+          await host.restore({
+            ...request.snapshot,
+            image: request.image,
+            disks: request.disks ?? [],
+          });
+          restored = true;
+        } catch (error) {
+          // Nothing of the snapshot ran: boot cold instead, and say why.
+          post({ type: 'restore-failed', ...hostFailure(error) });
+        }
+      }
       try {
-        await host.boot(request);
+        if (!restored) await host.boot(request);
       } catch (error) {
         post({ type: 'error', ...hostFailure(error) });
         return;
       }
-      post({ type: 'booted' });
+      post({ type: 'booted', restored });
       const exit = await host.run();
       post({ type: 'exit', exit, instructions: host.machine!.instructions });
       break;
@@ -43,10 +58,22 @@ port.on('message', async (request: ThreadRequest) => {
         type: 'stats',
         instructions: host.machine?.instructions ?? 0n,
         fetched: { ...host.fetcher.stats },
+        idleMs: host.machine?.idleMs ?? 0,
+        touched: [...(host.ram?.touched ?? [])],
+        resumed: host.resumed ? await host.resumed.then(() => true) : false,
       });
       break;
     case 'stop':
       host.stop();
+      break;
+    case 'save':
+      try {
+        const { manifest, blobs } = await host.save();
+        const transfer = [...blobs.values()].map((b) => b.buffer as ArrayBuffer);
+        post({ type: 'saved', snapshot: manifest, blobs: [...blobs] }, transfer);
+      } catch (error) {
+        post({ type: 'save-error', ...hostFailure(error) });
+      }
       break;
     case 'exec':
       host.exec(request.id, request.command, request.maxOutput);

@@ -1,0 +1,100 @@
+// Guest RAM restored lazily from a snapshot: every stored chunk starts MISSING in the page map,
+// and is fetched (verified, through the same BlobFetcher and service-worker cache as disk chunks)
+// when the guest or a device first touches it; the hart stops on the instruction and runs it again
+// once the chunk is in. Chunks of zeros are not stored and are present from the start (fresh RAM
+// is zero). The order in which the guest first needed chunks is kept: stored with a snapshot as
+// its working set, it is prefetched in parallel by the next restore.
+import type { RamLoader } from '../board/virt-machine.js';
+import { ImageError } from '../image/image-error.js';
+import type { PageMap } from '../page-map.js';
+
+/** Fetches the blob `sha256` of `size` bytes, verified. */
+export type ChunkSource = (sha256: string, size: number) => Promise<Uint8Array>;
+
+export class LazyRam implements RamLoader {
+  /** Chunk indices in the order the guest first needed them (prefetches not counted). */
+  readonly touched: number[] = [];
+  private readonly inFlight = new Map<number, Promise<void>>();
+  private readonly arrived = new Set<number>();
+
+  constructor(
+    private readonly ram: Uint8Array,
+    private readonly pages: PageMap,
+    readonly chunkSize: number,
+    /** Per chunk of RAM: the SHA-256 of its content, or null for zeros. */
+    readonly chunks: readonly (string | null)[],
+    private readonly source: ChunkSource,
+  ) {
+    if (chunks.length * chunkSize !== ram.length)
+      throw new ImageError(
+        'snapshot-corrupt',
+        `the snapshot lists ${chunks.length} RAM chunks of ${chunkSize} bytes for ${ram.length} bytes of RAM; take the snapshot again`,
+      );
+    chunks.forEach((sha256, index) => {
+      if (sha256) this.pages.markMissing(index * chunkSize, chunkSize);
+    });
+  }
+
+  /** Chunks not in RAM yet. */
+  get missing(): number {
+    return this.chunks.filter((sha256, index) => sha256 && !this.arrived.has(index)).length;
+  }
+
+  /** Whether chunk `index` is in RAM. */
+  present(index: number): boolean {
+    return !this.chunks[index] || this.arrived.has(index);
+  }
+
+  fill(offset: number): Promise<void> {
+    const index = Math.floor(offset / this.chunkSize);
+    if (this.present(index)) {
+      // A page the map says is missing inside a chunk that arrived: a caller's mistake, and
+      // retrying would loop for ever.
+      return this.pages.firstMissing(offset, 1) < 0
+        ? Promise.resolve()
+        : Promise.reject(
+            new Error(`RAM offset 0x${offset.toString(16)} is missing but not in the snapshot`),
+          );
+    }
+    if (!this.touched.includes(index)) this.touched.push(index);
+    return this.load(index);
+  }
+
+  /** Starts fetching `indices` (a working set) so that the guest finds them in RAM. */
+  prefetch(indices: readonly number[]): void {
+    for (const index of indices)
+      if (index >= 0 && index < this.chunks.length && !this.present(index))
+        // A failure is reported when the guest needs the chunk (fill), not here.
+        this.load(index).catch(() => {});
+  }
+
+  /** Fetches every chunk not in yet (before saving a copy that must stand alone). */
+  async loadAll(): Promise<void> {
+    await Promise.all(
+      this.chunks.map((_, index) => (this.present(index) ? undefined : this.load(index))),
+    );
+  }
+
+  private load(index: number): Promise<void> {
+    let loading = this.inFlight.get(index);
+    if (loading) return loading;
+    const sha256 = this.chunks[index]!;
+    loading = this.source(sha256, this.chunkSize)
+      .then((bytes) => {
+        this.ram.set(bytes, index * this.chunkSize);
+        this.pages.markPresent(index * this.chunkSize, this.chunkSize);
+        this.arrived.add(index);
+      })
+      .catch((error: unknown) => {
+        this.inFlight.delete(index); // a later touch tries again
+        throw error instanceof ImageError && error.code === 'chunk-hash-mismatch'
+          ? new ImageError(
+              'snapshot-chunk-mismatch',
+              `RAM chunk ${index} of the snapshot does not hash to its name (${sha256}): the snapshot's files are damaged; boot cold, or rebuild the image`,
+            )
+          : error;
+      });
+    this.inFlight.set(index, loading);
+    return loading;
+  }
+}

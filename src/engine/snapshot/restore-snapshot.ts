@@ -1,0 +1,102 @@
+// Restoring a machine from a snapshot: check that the snapshot belongs to the image (its kernel and
+// disks, by their chunk lists), read the machine state, put back the disks' written pages, and
+// hand RAM to a LazyRam that fetches chunks as the guest touches them, the working set first.
+// Every check that can fail runs before the machine exists, so nothing half-restored ever runs;
+// only a RAM chunk that fails to arrive later can stop the machine (with its own code).
+import { type RestoreOptions, VirtMachine } from '../board/virt-machine.js';
+import { type MachineState, decodeMachineState } from '../board/machine-state.js';
+import { StateError } from '../devices/state-error.js';
+import { OverlayDisk } from '../disks/overlay-disk.js';
+import type { BlockBackend } from '../devices/virtio/block.js';
+import type { BlobRef } from '../image/blob-ref.js';
+import { ImageError } from '../image/image-error.js';
+import type { DiskManifest } from '../image/manifest.js';
+import { type ChunkSource, LazyRam } from './lazy-ram.js';
+import { type SnapshotManifest, checkSnapshotFits } from './snapshot-manifest.js';
+
+/** What a snapshot was taken on: the image's kernel and disks, as its manifest lists them. */
+export interface SnapshotImage {
+  name?: string;
+  kernel: BlobRef;
+  disks: DiskManifest[];
+}
+
+export interface RestoredMachine {
+  machine: VirtMachine;
+  ram: LazyRam;
+  state: MachineState;
+}
+
+/** The machine state blob, parsed; `snapshot-corrupt` when it is not one. */
+function parseState(bytes: Uint8Array): MachineState {
+  try {
+    return decodeMachineState(bytes);
+  } catch {
+    throw new ImageError(
+      'snapshot-corrupt',
+      "the snapshot's machine state is not readable (not JSON); boot cold, or take the snapshot again",
+    );
+  }
+}
+
+/**
+ * A machine resuming `snapshot`, taken on `image`. `disks` are the image's disks as the machine
+ * will see them (OverlayDisk over each chunked disk: the snapshot's written pages go on top).
+ */
+export async function restoreSnapshot(
+  snapshot: SnapshotManifest,
+  image: SnapshotImage,
+  source: ChunkSource,
+  options: Omit<RestoreOptions, 'ramLoader' | 'loadRam'> & { disks: BlockBackend[] },
+): Promise<RestoredMachine> {
+  await checkSnapshotFits(snapshot, image);
+  const state = parseState(await source(snapshot.state.sha256, snapshot.state.size));
+  // The disks' written pages, all of them before anything runs (few: what the guest wrote
+  // before the snapshot).
+  await Promise.all(
+    snapshot.disks.map(async (disk, i) => {
+      const overlay = options.disks[i];
+      if (!(overlay instanceof OverlayDisk))
+        throw new ImageError(
+          'snapshot-disk-mismatch',
+          `disk ${i} cannot take the snapshot's writes (it is not a copy-on-write disk)`,
+        );
+      const pages = new Map<number, Uint8Array>();
+      await Promise.all(
+        disk.written.map(async ([page, sha256]) =>
+          pages.set(
+            page,
+            sha256 ? await source(sha256, disk.pageSize) : new Uint8Array(disk.pageSize),
+          ),
+        ),
+      );
+      overlay.restorePages(pages);
+    }),
+  );
+  let ram: LazyRam | undefined;
+  try {
+    const machine = await VirtMachine.fromState(state, {
+      ...options,
+      ramLoader: { fill: (offset) => ram!.fill(offset) },
+      loadRam: (m) => {
+        ram = new LazyRam(
+          m.hart.ram,
+          m.hart.pageMap,
+          snapshot.ram.chunkSize,
+          snapshot.ram.chunks,
+          source,
+        );
+        m.hart.flushTranslations();
+        ram.prefetch(snapshot.workingSet);
+      },
+    });
+    return { machine, ram: ram!, state };
+  } catch (error) {
+    if (error instanceof StateError)
+      throw new ImageError(
+        'snapshot-corrupt',
+        `the snapshot's machine state does not fit this engine (${error.message}); boot cold, or take the snapshot again`,
+      );
+    throw error;
+  }
+}

@@ -1,0 +1,130 @@
+// `image build --snapshot`: boots a built image headless as a page's terminal would (the same
+// kernel command line), waits for its shell prompt, runs the warm-up commands through the
+// image's agent (so the page cache holds what readers use first), waits until the guest is idle,
+// and stores the snapshot in the image. Then it restores that snapshot once and records the RAM
+// chunks the guest touched on its way back to the prompt, in order: the working set a reader's
+// restore prefetches. Node only.
+import { terminalCmdline } from '../../engine/board/console-cmdline.js';
+import { type ImageRequest, loadBootImage } from '../../engine/node/images.js';
+import { SHELL_PROMPT } from '../../engine/console-session.js';
+import { MachineThread, type ThreadEvent } from '../../engine/node/machine-thread.js';
+import type { SnapshotManifest } from '../../engine/snapshot/snapshot-manifest.js';
+import { addSnapshotToImage } from './snapshot-files.js';
+
+export interface ImageSnapshotOptions {
+  /** Commands run (through the agent, one after another) before the snapshot is taken. */
+  warm?: string[];
+  /** How long booting, warming and restoring may take in all (ms). */
+  timeoutMs?: number;
+  /** Progress lines. */
+  log?: (line: string) => void;
+}
+
+/** How long the guest must have been idle before its snapshot is taken. */
+const IDLE_MS = 1000;
+/** After the prompt of a restore, how long its working set goes on being recorded. */
+const RECORD_AFTER_PROMPT_MS = 1000;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Resolves with the 'booted' event once the console shows a shell prompt. Nothing is typed: the
+ * shell is left exactly as a reader's terminal finds it (a headless session would turn echo off).
+ */
+function prompt(
+  thread: MachineThread,
+  timeoutMs: number,
+): Promise<Extract<ThreadEvent, { type: 'booted' }>> {
+  return new Promise((resolve, reject) => {
+    const decoder = new TextDecoder();
+    let tail = '';
+    let booted: Extract<ThreadEvent, { type: 'booted' }> | undefined;
+    let failure: Extract<ThreadEvent, { type: 'restore-failed' }> | undefined;
+    const timer = setTimeout(
+      () => done(new Error(`no shell prompt within ${timeoutMs / 1000} s`)),
+      timeoutMs,
+    );
+    const off = thread.on((event) => {
+      if (event.type === 'booted') booted = event;
+      else if (event.type === 'restore-failed') failure = event;
+      else if (event.type === 'output') {
+        tail = (tail + decoder.decode(event.data, { stream: true })).slice(-256);
+        if (SHELL_PROMPT.test(tail) && booted) done();
+      } else if (event.type === 'exit' || event.type === 'error')
+        done(
+          new Error(`the guest stopped before its prompt (${JSON.stringify(event).slice(0, 200)})`),
+        );
+    });
+    function done(error?: Error) {
+      clearTimeout(timer);
+      off();
+      if (error) reject(error);
+      else if (failure) reject(new Error(`${failure.message} [${failure.code}]`));
+      else resolve(booted!);
+    }
+  });
+}
+
+async function waitIdle(thread: MachineThread, deadline: number): Promise<void> {
+  for (;;) {
+    const { idleMs } = await thread.status();
+    if (idleMs >= IDLE_MS) return;
+    if (performance.now() > deadline) throw new Error('the guest did not settle (it kept running)');
+    await sleep(Math.max(50, IDLE_MS - idleMs));
+  }
+}
+
+/** Adds a snapshot to the image at `manifestPath` (rewritten as version 2); returns it. */
+export async function snapshotImage(
+  manifestPath: string,
+  options: ImageSnapshotOptions = {},
+): Promise<SnapshotManifest> {
+  const log = options.log ?? (() => {});
+  const deadline = performance.now() + (options.timeoutMs ?? 600_000);
+  const left = () => Math.max(1, deadline - performance.now());
+  const request: ImageRequest = { image: manifestPath, cold: true };
+  const image = await loadBootImage(request);
+  const booted = new MachineThread({ ...image, cmdline: terminalCmdline(image.cmdline) });
+  let taken: Awaited<ReturnType<MachineThread['save']>>;
+  try {
+    await prompt(booted, left());
+    log('snapshot: at the prompt');
+    // lt-resume runs once before the snapshot, so that its pages are in the guest's page cache.
+    const now = Date.now();
+    for (const command of [
+      `PATH=/sbin:/usr/sbin:/usr/local/sbin:$PATH lt-resume ${Math.floor(now / 1000)} 0 ${'00'.repeat(32)} || true`,
+      ...(options.warm ?? []),
+    ]) {
+      const result = await booted.exec(command, { timeout: left() });
+      if (result.exitCode !== 0)
+        throw new Error(
+          `the warm-up command '${command}' failed (${result.exitCode}): ${result.output}`,
+        );
+    }
+    await waitIdle(booted, deadline);
+    taken = await booted.save();
+  } finally {
+    await booted.terminate();
+  }
+  await addSnapshotToImage(manifestPath, taken.snapshot, taken.blobs);
+  log(`snapshot: ${taken.snapshot.ram.chunks.filter(Boolean).length} RAM chunks stored`);
+
+  // The working set: what a restore touches until its prompt, and a moment after.
+  const restoring = await loadBootImage({ image: manifestPath });
+  const restored = new MachineThread(restoring);
+  let workingSet: number[];
+  try {
+    const { restored: fromSnapshot } = await prompt(restored, left()).catch((error: Error) => {
+      throw new Error(`the snapshot just taken does not restore: ${error.message}`);
+    });
+    if (!fromSnapshot) throw new Error('the snapshot just taken was not restored');
+    await sleep(RECORD_AFTER_PROMPT_MS);
+    workingSet = (await restored.status()).touched;
+  } finally {
+    await restored.terminate();
+  }
+  const snapshot = { ...taken.snapshot, workingSet };
+  await addSnapshotToImage(manifestPath, snapshot, taken.blobs);
+  log(`snapshot: working set of ${workingSet.length} RAM chunks`);
+  return snapshot;
+}
