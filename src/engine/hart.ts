@@ -1,6 +1,7 @@
 // The host side of the hart: loads hart.wasm, gives it its memory and its bus, and exposes its
 // state. The same code runs in a browser Worker and in Node.
 import { Bus } from './bus.js';
+import { PAGE_SIZE, PageMap } from './page-map.js';
 
 /** Why run() returned (the hart's STOP_* codes). */
 export const enum StopReason {
@@ -12,6 +13,11 @@ export const enum StopReason {
   Yield = 2,
   /** ecall from S-mode while host calls are enabled (SBI in the host); pc is at the ecall. */
   HostCall = 3,
+  /**
+   * An access reached a page the page map marks missing (`hart.missingAddress`). The instruction
+   * had no effect; once the page is filled and marked present, run() executes it again.
+   */
+  PageMissing = 4,
 }
 
 interface HartExports {
@@ -20,6 +26,7 @@ interface HartExports {
   run(budget: number): number;
   decodeInto(raw: number): void;
   flushTranslations(): void;
+  clearDirty(): void;
   [slot: string]: unknown;
 }
 
@@ -54,6 +61,8 @@ export interface HartLayout {
   MENVCFG: number;
   MIP: number;
   MIE: number;
+  STOP_VALUE: number;
+  PAGE_MAP: number;
 }
 
 /** Where the hart's wasm is, as the bundler placed it. */
@@ -98,6 +107,8 @@ export class Hart {
   private readonly u64: BigUint64Array;
   /** The time CSR's current value, in timebase ticks. */
   readonly now: () => number;
+  /** Which pages of RAM are missing (lazy restore) or dirty; see page-map.ts. */
+  readonly pageMap: PageMap;
 
   private constructor(
     instance: WebAssembly.Instance,
@@ -118,6 +129,9 @@ export class Hart {
     this.ram = new Uint8Array(memory.buffer, this.layout.RAM, options.ramSize);
     this.u32 = new Uint32Array(memory.buffer);
     this.u64 = new BigUint64Array(memory.buffer);
+    this.pageMap = new PageMap(
+      new Uint8Array(memory.buffer, this.layout.PAGE_MAP, options.ramSize / PAGE_SIZE),
+    );
     this.setSlot(this.layout.RAM_BASE_SLOT, BigInt(options.ramBase));
     this.setSlot(this.layout.RAM_SIZE_SLOT, BigInt(options.ramSize));
     this.exports.reset(options.ramBase >>> 0, Math.floor(options.ramBase / 2 ** 32));
@@ -165,9 +179,22 @@ export class Hart {
     this.exports.reset(pc >>> 0, Math.floor(pc / 2 ** 32));
   }
 
-  /** Drops cached translations (after the guest's page tables changed behind its back). */
+  /**
+   * Drops cached translations: after the guest's page tables changed behind its back, and after
+   * pages were marked missing (the hart checks the page map only when it fills a TLB entry).
+   */
   flushTranslations(): void {
     this.exports.flushTranslations();
+  }
+
+  /** After StopReason.PageMissing: the guest-physical address of the missing byte. */
+  get missingAddress(): number {
+    return this.slotNumber(this.layout.STOP_VALUE);
+  }
+
+  /** Clears every page's dirty bit; the hart marks each page again at its next write. */
+  clearDirty(): void {
+    this.exports.clearDirty();
   }
 
   /** Runs up to `budget` instructions. */

@@ -10,9 +10,9 @@ import {
   CAUSE_ILLEGAL, CAUSE_BREAKPOINT, CAUSE_ECALL_U, CAUSE_LOAD_MISALIGNED, CAUSE_STORE_MISALIGNED,
 } from './state';
 import {
-  fault, faultCause, faultTval, event, yieldRequested, clearEvents, setRam, flushTlb, updateKeys,
-  fetchPage, load8, load16, load32, load64, store8, store16, store32, store64, amoHost, loadPhys,
-  evictWrite, hostOf,
+  fault, faultCause, faultTval, event, yieldRequested, missing, missingAddress, clearEvents, setRam,
+  flushTlb, updateKeys, fetchPage, load8, load16, load32, load64, store8, store16, store32, store64,
+  amoHost, loadPhys, evictWrite, hostOf,
 } from './mmu';
 import { csrRead, csrWrite, readValue, fpEnabled, setFsDirty, now } from './csr';
 import { takeTrap, mret, sret, pendingInterrupt, wfiWakes } from './trap';
@@ -22,15 +22,24 @@ export {
   X_REGS, F_REGS, PC, PRIV, MSTATUS, MIP_LINES, MTIME, STIMECMP, INSTRET, STOP_ON_STORE, HOST_CALLS,
   MMIO_DATA, RAM_BASE_SLOT, RAM_SIZE_SLOT, STOP_CAUSE, STOP_VALUE, DECODE_SCRATCH, RAM, MHARTID,
   MCAUSE, MEPC, MTVAL, SATP, FCSR, MEDELEG, MIDELEG, MCOUNTEREN, SCOUNTEREN, MENVCFG, MIP, MIE,
+  PMPCFG, PMP_END, PAGE_MAP,
 } from './layout';
+export { clearDirty } from './mmu';
 
 /** Why run() returned. */
 export const STOP_BUDGET: i32 = 0; // the instruction budget is spent
 export const STOP_WFI: i32 = 1; // WFI with no interrupt pending: the host may sleep until one is
 export const STOP_YIELD: i32 = 2; // a device or a watched store asked for the host (e.g. tohost)
 export const STOP_HOST_CALL: i32 = 3; // ecall from S-mode with HOST_CALLS set; pc is at the ecall
+// An access reached a page the page map marks MISSING: STOP_VALUE holds its guest-physical address.
+// pc is at the instruction, which had no effect and did not retire: once the host has filled the
+// page, run() executes it again.
+export const STOP_PAGE_MISSING: i32 = 4;
 
-/** Resets the hart: M-mode at `pc`, registers zero, caches empty. RAM_BASE_SLOT/RAM_SIZE_SLOT must be set. */
+/**
+ * Resets the hart: M-mode at `pc`, registers zero, caches empty. RAM_BASE_SLOT/RAM_SIZE_SLOT must
+ * be set. The page map is the host's and stays as it is.
+ */
 export function reset(pcLo: u32, pcHi: u32): void {
   // Registers, pc, CSRs, the reservation and PMP; the host's configuration slots stay.
   memory.fill(0, 0, L.STOP_ON_STORE);
@@ -43,10 +52,16 @@ export function reset(pcLo: u32, pcHi: u32): void {
   updateKeys();
 }
 
-/** Re-reads RAM placement and privilege-derived keys after the host restored a saved state. */
+/**
+ * Brings the wasm globals that mirror the state region (RAM placement, the TLB keys) back in line
+ * after the host wrote it (a restored state, a privilege set directly), and empties the caches.
+ * Every other global (fault and event flags, FP flags, scratch results) lives only within one
+ * instruction or one run().
+ */
 export function resume(): void {
   setRam(load<u64>(L.RAM_BASE_SLOT), load<u64>(L.RAM_SIZE_SLOT));
   flushTlb();
+  memory.fill(L.DECODE_CACHE, 0, <usize>L.DECODE_ENTRIES << 4);
   updateKeys();
 }
 
@@ -79,7 +94,7 @@ export function run(budget: i32): i32 {
   let pc = load<u64>(L.PC);
   let n = budget;
   let counted: i32 = 0; // instructions already added to INSTRET
-  let traps: i32 = 0; // instructions that trapped (they do not retire)
+  let traps: i32 = 0; // instructions that trapped or reached a missing page (they do not retire)
   let fetchVpn: u64 = ~<u64>0;
   let fetchBase: usize = 0;
   let reason = STOP_BUDGET;
@@ -101,9 +116,10 @@ export function run(budget: i32): i32 {
       if (vpn != fetchVpn) {
         const base = fetchPage(pc);
         if (fault) {
-          pc = takeTrap(faultCause, faultTval, pc);
-          clearEvents();
           traps++;
+          if (missing) reason = STOP_PAGE_MISSING;
+          else pc = takeTrap(faultCause, faultTval, pc);
+          clearEvents();
           recheck = true;
           break;
         }
@@ -118,9 +134,10 @@ export function run(budget: i32): i32 {
         // A 4-byte instruction split over two pages: the upper half comes from the next page.
         const next = fetchPage(pc + 2);
         if (fault) {
-          pc = takeTrap(faultCause, pc + 2, pc);
-          clearEvents();
           traps++;
+          if (missing) reason = STOP_PAGE_MISSING;
+          else pc = takeTrap(faultCause, pc + 2, pc);
+          clearEvents();
           fetchVpn = ~<u64>0;
           recheck = true;
           break;
@@ -277,13 +294,16 @@ export function run(budget: i32): i32 {
       }
       store<u64>(L.X_REGS, 0); // x0 stays zero whatever was written to it
       if (event) {
-        recheck = true; // a fault, a request from the host, or a device access
-        if (fault) {
-          pc = takeTrap(faultCause, faultTval, pc);
-          traps++;
-          fetchVpn = ~<u64>0;
-        }
+        recheck = true; // a fault, a missing page, a request from the host, or a device access
         if (yieldRequested) reason = STOP_YIELD;
+        if (fault) {
+          traps++;
+          if (missing) reason = STOP_PAGE_MISSING; // pc stays: the instruction runs again
+          else {
+            pc = takeTrap(faultCause, faultTval, pc);
+            fetchVpn = ~<u64>0;
+          }
+        }
         clearEvents();
       }
       if (recheck) break;
@@ -292,6 +312,7 @@ export function run(budget: i32): i32 {
   }
   store<u64>(L.PC, pc);
   setCsr(L.INSTRET, csr(L.INSTRET) + <u64>(budget - n - traps - counted));
+  if (reason == STOP_PAGE_MISSING) store<u64>(L.STOP_VALUE, missingAddress);
   return reason;
 }
 

@@ -5,6 +5,7 @@
 //   0x0000_0000  hart state (registers, CSRs, scratch)            64 KiB
 //   0x0001_0000  AssemblyScript static data (asconfig memoryBase)
 //   0x0010_0000  TLBs: read, write, fetch                         48 KiB
+//   0x0018_0000  page map: one byte per page of guest RAM         512 KiB
 //   0x0020_0000  decoded-instruction cache                        1 MiB
 //   0x0040_0000  guest RAM (physical RAM_BASE upward)
 
@@ -56,10 +57,15 @@ export const MMIO_DATA: usize = 0x320; // value exchanged with the host's device
 export const RAM_BASE_SLOT: usize = 0x328; // guest-physical address of RAM
 export const RAM_SIZE_SLOT: usize = 0x330; // bytes of RAM
 export const STOP_CAUSE: usize = 0x338; // why run() last returned, with details for the host
-export const STOP_VALUE: usize = 0x340;
+export const STOP_VALUE: usize = 0x340; // after STOP_PAGE_MISSING: guest-physical address of the missing byte
 
 export const PMPCFG: usize = 0x400; // pmpcfg0..15 (only even ones exist on RV64), 8 bytes each
 export const PMPADDR: usize = 0x480; // pmpaddr0..63
+export const PMP_END: usize = PMPADDR + 64 * 8;
+
+// A saved hart state (the host's Hart.saveState) is [0, STOP_ON_STORE) (registers, pc, privilege,
+// CSRs, interrupt lines, reservation), MTIME and [PMPCFG, PMP_END): everything run() reads that the
+// host does not configure. The host-interface slots, the caches and RAM are not part of it.
 
 export const DECODE_SCRATCH: usize = 0x800; // one decoded entry, for the host's decoder tests
 
@@ -69,6 +75,13 @@ export const TLB_BYTES: usize = <usize>TLB_ENTRIES * 16;
 export const TLB_READ: usize = 0x100000;
 export const TLB_WRITE: usize = TLB_READ + TLB_BYTES;
 export const TLB_FETCH: usize = TLB_WRITE + TLB_BYTES;
+
+// ---- page map: one byte per 4 KiB page of guest RAM (src/engine/page-map.ts gives the bits).
+// The host owns it: reset() leaves it alone. 512 KiB covers 2 GiB of RAM, more than MAX_RAM.
+export const PAGE_MAP: usize = 0x180000;
+export const PAGE_MISSING: u8 = 1; // not restored yet: touching it stops run() (STOP_PAGE_MISSING)
+export const PAGE_DIRTY: u8 = 2; // written since the host last cleared the bit
+export const PAGE_CODE: u8 = 4; // reserved for the translator
 
 // ---- decoded-instruction cache: DECODE_ENTRIES entries of 16 bytes (see decode.ts)
 export const DECODE_ENTRIES: u32 = 65536;

@@ -6,6 +6,13 @@
 // change of privilege selects other entries instead of flushing. Only satp writes and sfence.vma
 // flush. Misses, device (MMIO) accesses and accesses that cross a page go through the slow path.
 // Faults are reported in `fault`/`faultCause`/`faultTval`, never thrown.
+//
+// The page map (layout.ts PAGE_MAP) is consulted wherever a slow path reaches RAM: a MISSING page
+// (not restored from a snapshot yet) is reported like a fault, with `missing` set, so every unwind
+// path that already undoes a faulting instruction undoes this one too; the executor then stops
+// instead of trapping. A write marks its page DIRTY, and a page enters the write TLB only through
+// such a write, so the fast paths need no check: the host flushes the TLBs after marking pages
+// missing, and clearDirty() flushes the write TLB.
 import * as L from './layout';
 import {
   csr, priv, U, S, M,
@@ -33,6 +40,10 @@ export let faultCause: u64 = 0;
 export let faultTval: u64 = 0;
 /** Set when a device or a watched store asks run() to return to the host. */
 export let yieldRequested = false;
+/** Set together with `fault` when the access reached a MISSING page; the instruction has no effect. */
+export let missing = false;
+/** Guest-physical address of the first missing byte of the last such access. */
+export let missingAddress: u64 = 0;
 
 /** Key mixed into TLB tags for loads/stores and for fetches (see top of file). */
 export let dataKey: u64 = 0;
@@ -72,6 +83,41 @@ export function setRam(base: u64, size: u64): void {
   faultTval = tval;
 }
 
+/**
+ * Whether the RAM page holding `pa` is missing; if so, reports it like a fault so that the
+ * instruction unwinds, with `missing` set so that the executor stops instead of trapping.
+ * `pa` must be in RAM.
+ */
+@inline function stopIfMissing(pa: u64): bool {
+  if ((load<u8>(pageMapEntry(pa)) & L.PAGE_MISSING) == 0) return false;
+  fault = true;
+  event = true;
+  missing = true;
+  missingAddress = pa;
+  return true;
+}
+
+@inline function pageMapEntry(pa: u64): usize {
+  return L.PAGE_MAP + <usize>((pa - ramBase) >> 12);
+}
+
+/** Marks the RAM page holding `pa` written. `pa` must be in RAM. */
+@inline function markDirty(pa: u64): void {
+  const entry = pageMapEntry(pa);
+  store<u8>(entry, load<u8>(entry) | L.PAGE_DIRTY);
+}
+
+/** Clears every DIRTY bit and empties the write TLB, so the next store to each page marks it again. */
+export function clearDirty(): void {
+  const words = <usize>(((ramEnd - ramBase) >> 12) + 7) >> 3; // the map's bytes past RAM are unused
+  const keep = ~(<u64>L.PAGE_DIRTY * 0x0101010101010101);
+  for (let k: usize = 0; k < words; k++) {
+    const at = L.PAGE_MAP + (k << 3);
+    store<u64>(at, load<u64>(at) & keep);
+  }
+  memory.fill(L.TLB_WRITE, 0xff, L.TLB_BYTES);
+}
+
 /** Raises a synchronous exception from outside the memory system (illegal instruction, ecall...). */
 export function raiseFault(cause: u64, tval: u64): void {
   raise(cause, tval);
@@ -80,6 +126,7 @@ export function raiseFault(cause: u64, tval: u64): void {
 export function clearEvents(): void {
   fault = false;
   yieldRequested = false;
+  missing = false;
   event = false;
 }
 
@@ -142,6 +189,7 @@ export function translate(va: u64, access: u32, p: u32): u64 {
       raise(accessFault, va);
       return 0;
     }
+    if (stopIfMissing(pteAddr)) return 0;
     pte = load<u64>(hostOf(pteAddr));
     // Bits 63:54 are reserved without Svnapot/Svpbmt and must be zero; W without R is reserved.
     if ((pte & PTE_V) == 0 || ((pte & PTE_R) == 0 && (pte & PTE_W) != 0) || (pte >> 54) != 0) {
@@ -181,10 +229,15 @@ export function translate(va: u64, access: u32, p: u32): u64 {
     raise(pageFault, va);
     return 0;
   }
-  // Hardware updating of A and D (the spec allows it; the update is atomic on one hart).
+  // Hardware updating of A and D (the spec allows it; the update is atomic on one hart). If the
+  // data page then turns out missing, the bits stay set: the instruction runs again with the same
+  // access once the page is in, so the guest cannot tell.
   let update = pte | PTE_A;
   if (access == ACCESS_STORE) update |= PTE_D;
-  if (update != pte) store<u64>(hostOf(pteAddr), update);
+  if (update != pte) {
+    store<u64>(hostOf(pteAddr), update);
+    markDirty(pteAddr);
+  }
   const offsetBits: u64 = 12 + 9 * <u64>i;
   const offsetMask: u64 = (<u64>1 << offsetBits) - 1;
   return ((ppn << 12) & ~offsetMask) | (va & offsetMask);
@@ -208,6 +261,7 @@ export function loadSlow(va: u64, size: u32): u64 {
   const pa = translate(va, ACCESS_LOAD, p);
   if (fault) return 0;
   if (inRam(pa, size)) {
+    if (stopIfMissing(pa)) return 0;
     const vpn = va >> 12;
     const slot = tlbSlot(L.TLB_READ, vpn);
     store<u64>(slot, vpn ^ dataKey);
@@ -248,11 +302,15 @@ function mmioLoad(pa: u64, size: u32, va: u64): u64 {
   else store<u8>(host, <u8>v);
 }
 
-/** Translates a store of `size` bytes; for a page-crossing store both pages are checked first. */
+/**
+ * Translates a store of `size` bytes within one page and checks that the page is not missing;
+ * for a page-crossing store the caller checks both pages first.
+ */
 function translateStore(va: u64, size: u32): u64 {
   const p = dataPriv();
   const pa = translate(va, ACCESS_STORE, p);
   if (fault) return 0;
+  if (inRam(pa, size) && stopIfMissing(pa)) return 0;
   return pa;
 }
 
@@ -279,6 +337,7 @@ export function storeSlow(va: u64, size: u32, v: u64): void {
     const stopAt = load<u64>(L.STOP_ON_STORE);
     const reserved = load<u64>(L.RESERVATION_VALID) != 0 ? load<u64>(L.RESERVATION) : 0;
     if (reserved != 0 && pa < reserved + 8 && pa + size > reserved) store<u64>(L.RESERVATION_VALID, 0);
+    markDirty(pa); // before the write TLB entry, so that a page in the write TLB is always marked
     // Pages that must see every store stay out of the write TLB.
     if (page != (stopAt & ~0xfff) && page != (reserved & ~0xfff)) {
       const vpn = va >> 12;
@@ -355,7 +414,8 @@ export function storeSlow(va: u64, size: u32, v: u64): void {
 
 /**
  * Translates a read-modify-write (AMO, SC) address for a store: returns the host address in RAM,
- * or 0 with the fault set (AMOs on devices are not supported: store access fault).
+ * or 0 with the fault set (AMOs on devices are not supported: store access fault). Marks the page
+ * dirty, even for an SC that then fails: a dirty page is one that may have been written.
  */
 export function amoHost(va: u64, size: u32): usize {
   const pa = translateStore(va, size);
@@ -364,6 +424,7 @@ export function amoHost(va: u64, size: u32): usize {
     raise(CAUSE_STORE_ACCESS, va);
     return 0;
   }
+  markDirty(pa);
   return hostOf(pa);
 }
 
@@ -375,6 +436,7 @@ export function loadPhys(va: u64, size: u32): u64 {
     raise(CAUSE_LOAD_ACCESS, va);
     return 0;
   }
+  if (stopIfMissing(pa)) return 0;
   return pa;
 }
 
@@ -388,7 +450,8 @@ export function evictWrite(va: u64): void {
 
 /**
  * Host address of the page holding `pc` for fetching, filled into the fetch TLB; 0 with the fault
- * set when the page is not executable RAM. The executor caches the result per page.
+ * set when the page is not executable RAM (or `missing` too when it is not restored yet). The
+ * executor caches the result per page.
  */
 export function fetchPage(pc: u64): usize {
   const vpn = pc >> 12;
@@ -403,6 +466,7 @@ export function fetchPage(pc: u64): usize {
     raise(CAUSE_FETCH_ACCESS, pc);
     return 0;
   }
+  if (stopIfMissing(pa | (pc & 0xfff))) return 0;
   store<u64>(slot, vpn ^ fetchKey);
   store<u64>(slot + 8, pa + ramHostMinusBase - (pc & ~0xfff));
   return hostOf(pa);
