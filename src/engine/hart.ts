@@ -1,6 +1,7 @@
 // The host side of the hart: loads hart.wasm, gives it its memory and its bus, and exposes its
 // state. The same code runs in a browser Worker and in Node.
 import { Bus } from './bus.js';
+import { GuestClock } from './guest-clock.js';
 import { PAGE_SIZE, PageMap } from './page-map.js';
 
 /** Why run() returned (the hart's STOP_* codes). */
@@ -62,8 +63,16 @@ export interface HartLayout {
   MIP: number;
   MIE: number;
   STOP_VALUE: number;
+  PMPCFG: number;
+  PMP_END: number;
   PAGE_MAP: number;
 }
+
+// A saved hart state: a header, then the state ranges of linear memory (cpu/layout.ts says which)
+// in order. The version changes whenever those ranges do, so an old state is refused, not misread.
+const STATE_MAGIC = 0x74726168; // "hart"
+const STATE_VERSION = 1;
+const STATE_HEADER = 8;
 
 /** Where the hart's wasm is, as the bundler placed it. */
 export const hartWasmUrl = new URL('./cpu/hart.wasm', import.meta.url);
@@ -105,6 +114,7 @@ export class Hart {
   private readonly exports: HartExports;
   private readonly u32: Uint32Array;
   private readonly u64: BigUint64Array;
+  private readonly clock: GuestClock;
   /** The time CSR's current value, in timebase ticks. */
   readonly now: () => number;
   /** Which pages of RAM are missing (lazy restore) or dirty; see page-map.ts. */
@@ -114,9 +124,10 @@ export class Hart {
     instance: WebAssembly.Instance,
     memory: WebAssembly.Memory,
     options: HartOptions,
-    now: () => number,
+    clock: GuestClock,
   ) {
-    this.now = now;
+    this.clock = clock;
+    this.now = clock.now;
     this.exports = instance.exports as unknown as HartExports;
     this.memory = memory;
     const layout = {} as Record<string, number>;
@@ -151,9 +162,8 @@ export class Hart {
     const data = new Uint32Array(memory.buffer);
     let mmioData = 0; // set once the layout is known
     const timebaseMs = (options.timebaseHz ?? 10_000_000) / 1000;
-    const clock = options.clock ?? (() => performance.now());
-    const start = clock();
-    const now = () => Math.floor((clock() - start) * timebaseMs);
+    const clock = new GuestClock(options.clock ?? (() => performance.now()), timebaseMs);
+    const now = clock.now;
     const imports = {
       host: {
         mmioRead: (pa: number, size: number) =>
@@ -171,7 +181,7 @@ export class Hart {
         `hart.wasm places RAM at 0x${ram.toString(16)}, the host expected 0x${ramOffset.toString(16)}`,
       );
     mmioData = ((instance.exports.MMIO_DATA as WebAssembly.Global).value as number) / 4;
-    return new Hart(instance, memory, options, now);
+    return new Hart(instance, memory, options, clock);
   }
 
   /** Resets the hart to M-mode at `pc` with every register zero. RAM is kept. */
@@ -195,6 +205,72 @@ export class Hart {
   /** Clears every page's dirty bit; the hart marks each page again at its next write. */
   clearDirty(): void {
     this.exports.clearDirty();
+  }
+
+  /** Makes the time CSR (and so now()) continue from `ticks` from this moment. */
+  setTime(ticks: number): void {
+    this.clock.set(ticks);
+    this.setSlot(this.layout.MTIME, BigInt(ticks));
+  }
+
+  /** The parts of linear memory a saved state holds, as [start, end) offsets. */
+  private stateRanges(): [number, number][] {
+    const l = this.layout;
+    return [
+      [0, l.STOP_ON_STORE],
+      [l.MTIME, l.MTIME + 8],
+      [l.PMPCFG, l.PMP_END],
+    ];
+  }
+
+  private stateBytes(): number {
+    return this.stateRanges().reduce((sum, [start, end]) => sum + end - start, STATE_HEADER);
+  }
+
+  /**
+   * The hart's state as bytes: registers, pc, privilege, CSRs, interrupt lines, the reservation,
+   * PMP and the time (now() at this moment). Not RAM, the page map, the caches, or the slots the
+   * host configures (RAM placement, host calls, the watched store).
+   */
+  saveState(): Uint8Array {
+    const out = new Uint8Array(this.stateBytes());
+    const view = new DataView(out.buffer);
+    view.setUint32(0, STATE_MAGIC, true);
+    view.setUint32(4, STATE_VERSION, true);
+    const bytes = new Uint8Array(this.memory.buffer);
+    let at = STATE_HEADER;
+    for (const [start, end] of this.stateRanges()) {
+      out.set(bytes.subarray(start, end), at);
+      if (start === this.layout.MTIME) {
+        // The hart's own mtime only moves when it reads the clock; the state holds the time now.
+        const time = Math.max(this.now(), this.slotNumber(this.layout.MTIME));
+        view.setBigUint64(at, BigInt(time), true);
+      }
+      at += end - start;
+    }
+    return out;
+  }
+
+  /**
+   * Puts back a state from saveState (of a hart with the same RAM placement): the caches are
+   * emptied and the time continues from the saved time. Throws a RangeError, changing nothing,
+   * when `state` is not a hart state of this version.
+   */
+  restoreState(state: Uint8Array): void {
+    const expected = this.stateBytes();
+    if (state.length !== expected)
+      throw new RangeError(`a hart state is ${expected} bytes, this one is ${state.length}`);
+    const view = new DataView(state.buffer, state.byteOffset, state.byteLength);
+    if (view.getUint32(0, true) !== STATE_MAGIC || view.getUint32(4, true) !== STATE_VERSION)
+      throw new RangeError(`not a hart state of version ${STATE_VERSION}`);
+    const bytes = new Uint8Array(this.memory.buffer);
+    let at = STATE_HEADER;
+    for (const [start, end] of this.stateRanges()) {
+      bytes.set(state.subarray(at, at + end - start), start);
+      at += end - start;
+    }
+    this.exports.resume();
+    this.setTime(this.slotNumber(this.layout.MTIME));
   }
 
   /** Runs up to `budget` instructions. */
