@@ -104,6 +104,12 @@ export class MachineHost {
    * redrawn (resumeGuest); undefined after a cold boot.
    */
   resumed: Promise<void> | undefined;
+  /**
+   * exec() requests that came while a restore was under way, in order: they go to the guest once
+   * lt-resume has run (or the restore failed), so that no command sees the snapshot's clock or
+   * the random state every reader of the snapshot shares.
+   */
+  private heldExecs: { id: number; command: string; maxOutput?: number }[] | undefined;
 
   constructor(
     readonly fetcher: BlobFetcher,
@@ -135,6 +141,17 @@ export class MachineHost {
    * codes, before anything of it exists when the snapshot does not fit the image or is damaged.
    */
   async restore(spec: RestoreSpec): Promise<VirtMachine> {
+    this.heldExecs ??= [];
+    try {
+      return await this.restoreMachine(spec);
+    } catch (error) {
+      // Nothing of the snapshot runs: the held requests wait for the cold boot's agent instead.
+      this.releaseExecs();
+      throw error;
+    }
+  }
+
+  private async restoreMachine(spec: RestoreSpec): Promise<VirtMachine> {
     const { blobs } = spec;
     const source: ChunkSource =
       typeof blobs === 'string'
@@ -152,13 +169,14 @@ export class MachineHost {
       ...this.machineEvents(),
       disks: spec.disks.map((disk) => openDisk(disk, this.fetcher)),
     });
+    // The machine first: restoring the channel sends what waits in it, through this.machine.
+    this.image = spec.image;
+    this.ram = restored.ram;
+    this.machine = restored.machine;
     const channel = restored.state.host?.commands as CommandChannelState | undefined;
     if (channel) this.commands.restoreState(channel);
     // From here on, DIRTY marks what the guest changed since the snapshot.
     restored.machine.hart.clearDirty();
-    this.image = spec.image;
-    this.ram = restored.ram;
-    this.machine = restored.machine;
     return this.machine;
   }
 
@@ -206,6 +224,7 @@ export class MachineHost {
         },
       )
       .catch((error: Error) => ({ exitCode: -1, output: error.message }));
+    this.releaseExecs();
     if (result.exitCode !== 0)
       this.events.warning?.(
         'snapshot-resume',
@@ -252,10 +271,20 @@ export class MachineHost {
   }
 
   exec(id: number, command: string, maxOutput?: number): void {
-    this.execs.start(id, command, maxOutput);
+    if (this.heldExecs) this.heldExecs.push({ id, command, maxOutput });
+    else this.execs.start(id, command, maxOutput);
   }
 
   cancelExec(id: number): void {
+    // A held request is dropped unanswered, as a cancelled one is: its requester has given up.
+    if (this.heldExecs) this.heldExecs = this.heldExecs.filter((held) => held.id !== id);
     this.execs.cancel(id);
+  }
+
+  /** Sends the exec() requests held during a restore, in the order they came. */
+  private releaseExecs(): void {
+    const held = this.heldExecs ?? [];
+    this.heldExecs = undefined;
+    for (const { id, command, maxOutput } of held) this.execs.start(id, command, maxOutput);
   }
 }
