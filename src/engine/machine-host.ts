@@ -110,6 +110,8 @@ export class MachineHost {
    * the random state every reader of the snapshot shares.
    */
   private heldExecs: { id: number; command: string; maxOutput?: number }[] | undefined;
+  /** A RAM chunk of the snapshot that could not be had once the machine ran: it stopped on it. */
+  private ramFailure: unknown;
 
   constructor(
     readonly fetcher: BlobFetcher,
@@ -173,6 +175,13 @@ export class MachineHost {
     this.image = spec.image;
     this.ram = restored.ram;
     this.machine = restored.machine;
+    // A RAM chunk that cannot be had (damaged, gone) stops the machine with its code, whether
+    // the hart, a device's DMA or the working set's prefetch asked for it: a device would
+    // otherwise fault and the guest run on without it, half restored.
+    restored.ram.onFailure = (error) => {
+      this.ramFailure ??= error;
+      restored.machine.stop();
+    };
     const channel = restored.state.host?.commands as CommandChannelState | undefined;
     if (channel) this.commands.restoreState(channel);
     // From here on, DIRTY marks what the guest changed since the snapshot.
@@ -191,10 +200,17 @@ export class MachineHost {
     };
   }
 
-  /** Runs the machine until it stops; after a restore, brings the guest up to date first. */
+  /**
+   * Runs the machine until it stops; after a restore, brings the guest up to date first. Rejects
+   * (snapshot-chunk-mismatch, or the fetch's own code) when a RAM chunk of the snapshot could not
+   * be had once the machine ran.
+   */
   run(): Promise<MachineExit> {
     if (!this.machine) throw new Error('MachineHost.run before boot');
-    const exit = this.machine.run();
+    const exit = this.machine.run().then((exit) => {
+      if (this.ramFailure) throw this.ramFailure;
+      return exit;
+    });
     if (this.ram) this.resumed = this.resumeGuest();
     return exit;
   }

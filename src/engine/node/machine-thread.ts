@@ -127,6 +127,10 @@ export class MachineThread {
         } else if (event.type === 'exit') {
           done();
           reject(Object.assign(new Error('exec: the machine stopped'), { code: 'stopped' }));
+        } else if (event.type === 'error') {
+          // The machine stopped on a failure (a snapshot's RAM chunk it could not have...).
+          done();
+          reject(Object.assign(new Error(`exec: ${event.message}`), { code: event.code }));
         }
       });
       this.post({ type: 'exec', id, command, maxOutput: options.maxOutput });
@@ -153,9 +157,14 @@ export class MachineThread {
         if (event.type === 'stats') {
           off();
           resolve(event);
-        } else if (event.type === 'exit') {
+        } else if (event.type === 'exit' || event.type === 'error') {
           off();
-          reject(Object.assign(new Error('the machine stopped'), { code: 'stopped' }));
+          const stopped = event.type === 'exit';
+          reject(
+            Object.assign(new Error(stopped ? 'the machine stopped' : event.message), {
+              code: stopped ? 'stopped' : event.code,
+            }),
+          );
         }
       });
       this.post({ type: 'stats' });
@@ -182,7 +191,7 @@ export class MachineThread {
         if (event.type === 'saved') {
           off();
           resolve({ snapshot: event.snapshot, blobs: new Map(event.blobs) });
-        } else if (event.type === 'save-error' || event.type === 'exit') {
+        } else if (event.type === 'save-error' || event.type === 'exit' || event.type === 'error') {
           off();
           const message = event.type === 'exit' ? 'the machine stopped' : event.message;
           reject(

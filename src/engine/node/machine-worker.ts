@@ -43,7 +43,14 @@ port.on('message', async (request: ThreadRequest) => {
         return;
       }
       post({ type: 'booted', restored });
-      const exit = await host.run();
+      let exit;
+      try {
+        exit = await host.run();
+      } catch (error) {
+        // The machine stopped on a failure of its own (a snapshot's RAM chunk it could not have).
+        post({ type: 'error', ...hostFailure(error) });
+        return;
+      }
       post({ type: 'exit', exit, instructions: host.machine!.instructions });
       break;
     }

@@ -16,6 +16,8 @@ export class LazyRam implements RamLoader {
   readonly touched: number[] = [];
   private readonly inFlight = new Map<number, Promise<void>>();
   private readonly arrived = new Set<number>();
+  /** Called with the error of every chunk that could not be had (the host stops the machine). */
+  onFailure: (error: unknown) => void = () => {};
 
   constructor(
     private readonly ram: Uint8Array,
@@ -87,12 +89,15 @@ export class LazyRam implements RamLoader {
       })
       .catch((error: unknown) => {
         this.inFlight.delete(index); // a later touch tries again
-        throw error instanceof ImageError && error.code === 'chunk-hash-mismatch'
-          ? new ImageError(
-              'snapshot-chunk-mismatch',
-              `RAM chunk ${index} of the snapshot does not hash to its name (${sha256}): the snapshot's files are damaged; boot cold, or rebuild the image`,
-            )
-          : error;
+        const failure =
+          error instanceof ImageError && error.code === 'chunk-hash-mismatch'
+            ? new ImageError(
+                'snapshot-chunk-mismatch',
+                `RAM chunk ${index} of the snapshot does not hash to its name (${sha256}): the snapshot's files are damaged; boot cold, or rebuild the image`,
+              )
+            : error;
+        this.onFailure(failure);
+        throw failure;
       });
     this.inFlight.set(index, loading);
     return loading;
