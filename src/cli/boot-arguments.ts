@@ -1,8 +1,8 @@
-// The paths and URLs a user gives `run` and `shell` (--image, --kernel, --initrd), checked before
+// The paths and URLs a user gives `run` and `shell` (--image, --kernel, --initrd, --state), checked before
 // anything is read, so that a folder, a missing file or a URL scheme we cannot fetch is told
 // apart and named, with what to pass instead, rather than surfacing as EISDIR or "HTTP 404".
 import { existsSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export type BootArgumentCode =
@@ -13,7 +13,9 @@ export type BootArgumentCode =
   /** An --image path that is a folder: the manifest inside it is what to pass. */
   | 'image-is-a-folder'
   /** An --image URL of a scheme the runner cannot fetch (ftp:, ssh:...). */
-  | 'url-unsupported';
+  | 'url-unsupported'
+  /** A --state path that is a file (other than a snapshot.json), not a snapshot's folder. */
+  | 'not-a-folder';
 
 export class BootArgumentError extends Error {
   constructor(
@@ -76,4 +78,24 @@ export function checkImage(image: string): string {
     );
   }
   return image;
+}
+
+/**
+ * The snapshot folder that --state `path` names (`snapshot save --out` made it): the folder
+ * itself, or the folder of a snapshot.json given instead. Throws for a missing path and for
+ * another file. A folder without a snapshot.json is the loader's to refuse (manifest-not-found).
+ */
+export function checkStateFolder(path: string): string {
+  const stat = statSync(path, { throwIfNoEntry: false });
+  if (!stat)
+    throw new BootArgumentError(
+      'file-not-found',
+      `--state ${path}: there is no such folder; pass the folder that linux-terminal snapshot save --out wrote`,
+    );
+  if (stat.isDirectory()) return path;
+  if (basename(path) === 'snapshot.json') return dirname(resolve(path));
+  throw new BootArgumentError(
+    'not-a-folder',
+    `--state ${path} is a file, not a snapshot's folder; pass the folder that holds snapshot.json and blobs/`,
+  );
 }

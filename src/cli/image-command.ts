@@ -1,7 +1,9 @@
 // `linux-terminal image build`: makes an image folder (manifest.json + blobs/, see
 // docs/image-format.md) from a kernel, an optional initramfs and disk files or folders.
 import { parseArgs } from 'node:util';
+import { ImageError } from '../engine/image/image-error.js';
 import { buildImage } from '../images/builder/build-image.js';
+import { snapshotImage } from '../images/builder/image-snapshot.js';
 import { ImageBuildError } from '../images/builder/image-build-error.js';
 import { Leftovers } from '../images/builder/leftovers.js';
 import { formatSize, parseSize } from '../images/builder/size.js';
@@ -9,7 +11,7 @@ import { MAX_MEMORY_MIB, MIN_MEMORY_MIB } from '../engine/memory-size.js';
 
 export const imageUsage = `usage: linux-terminal image build --kernel FILE [--initrd FILE] [--disk FILE|DIR ...]
            [--disk-size SIZE] [--chunk-size SIZE] [--append ARGS] [--memory MiB] [--name NAME]
-           [--built-from NAME=VERSION ...] [--force] --out DIR
+           [--built-from NAME=VERSION ...] [--snapshot [--warm 'COMMAND' ...]] [--force] --out DIR
 
 Builds an image: DIR/manifest.json and DIR/blobs/<sha256>.gz (see docs/image-format.md). The same
 inputs give the same files; blobs already in DIR are kept once their content is checked (a damaged
@@ -28,6 +30,11 @@ the build and removes its unfinished files (exit status 130, or 143).
   --memory MiB         default guest memory, ${MIN_MEMORY_MIB} to ${MAX_MEMORY_MIB} (default 128)
   --name NAME          the image's label (default: the name of DIR)
   --built-from K=V     record a package version the image was built from; repeatable
+  --snapshot           then boot the image to its shell prompt and store the machine in it, so
+                       that terminals and run start from there instead of booting (see
+                       docs/image-format.md, Snapshots); needs the image's guest agent
+  --warm 'COMMAND'     with --snapshot, a command to run before saving (what it reads stays in
+                       the guest's page cache); repeatable; one that fails fails the build
   --out DIR            the output folder
   --force              build into DIR even if it is not empty and holds no image
 
@@ -73,6 +80,8 @@ async function buildCommand(argv: string[]): Promise<number> {
         memory: { type: 'string' },
         name: { type: 'string' },
         'built-from': { type: 'string', multiple: true, default: [] },
+        snapshot: { type: 'boolean', default: false },
+        warm: { type: 'string', multiple: true, default: [] },
         out: { type: 'string' },
         force: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
@@ -85,6 +94,8 @@ async function buildCommand(argv: string[]): Promise<number> {
     if (positionals.length) throw new Error(`unexpected argument '${positionals[0]}'`);
     if (!values.kernel) throw new Error('--kernel FILE is required');
     if (!values.out) throw new Error('--out DIR is required');
+    if (values.warm.length && !values.snapshot)
+      throw new Error('--warm runs before a snapshot is saved: it needs --snapshot');
     const memory = values.memory;
     if (memory !== undefined && !/^\d+$/.test(memory))
       throw new ImageBuildError(
@@ -104,6 +115,7 @@ async function buildCommand(argv: string[]): Promise<number> {
       epoch: sourceDateEpoch(),
       out: values.out,
       force: values.force,
+      snapshot: values.snapshot ? { warm: values.warm } : undefined,
     };
   } catch (error) {
     const code = error instanceof ImageBuildError ? ` [${error.code}]` : '';
@@ -125,8 +137,9 @@ async function buildCommand(argv: string[]): Promise<number> {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   try {
+    const { snapshot, ...buildOptions } = options;
     const { manifest, manifestPath, blobsWritten, blobsKept, blobsReplaced } = await buildImage({
-      ...options,
+      ...buildOptions,
       leftovers,
     });
     console.log(`linux-terminal image build: wrote ${manifestPath} ('${manifest.name}')`);
@@ -142,9 +155,19 @@ async function buildCommand(argv: string[]): Promise<number> {
       `  blobs    ${blobsWritten} written, ${blobsKept} already there` +
         (blobsReplaced ? `, ${blobsReplaced} damaged ones written again` : ''),
     );
+    if (snapshot) {
+      const saved = await snapshotImage(manifestPath, {
+        warm: snapshot.warm,
+        log: (line) => console.log(`  ${line}`),
+      });
+      console.log(
+        `  snapshot ${saved.memoryMiB} MiB at the prompt: ${saved.ram.chunks.filter(Boolean).length} RAM chunks stored, working set of ${saved.workingSet.length}`,
+      );
+    }
     return 0;
   } catch (error) {
-    if (error instanceof ImageBuildError) {
+    // (An ImageError: the image just built could not be loaded back for its snapshot.)
+    if (error instanceof ImageBuildError || error instanceof ImageError) {
       console.error(`linux-terminal image build: ${error.message} [${error.code}]`);
       return 1;
     }

@@ -2,10 +2,17 @@
 // idle timeouts, then retries), but a blob that keeps timing out is retried for a minute or
 // more; the user's --timeout bounds the whole load, and when it passes every request in
 // flight is aborted, so nothing keeps the process alive behind the error.
-import type { BootImage } from '../engine/boot-image.js';
-import { ImageError, type ImageRequest, loadBootImage } from '../engine/node/images.js';
+import {
+  ImageError,
+  type ImageRequest,
+  type LoadedBootImage,
+  loadBootImage,
+} from '../engine/node/images.js';
 
-export async function loadWithin(request: ImageRequest, timeoutMs: number): Promise<BootImage> {
+export async function loadWithin(
+  request: ImageRequest,
+  timeoutMs: number,
+): Promise<LoadedBootImage> {
   const controller = new AbortController();
   let timer: ReturnType<typeof setTimeout> | undefined;
   const deadline = new Promise<never>((_, reject) => {

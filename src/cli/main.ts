@@ -4,16 +4,18 @@ import { elfCommand } from './elf-command.js';
 import { imageCommand } from './image-command.js';
 import { runCommand } from './run-command.js';
 import { shellCommand } from './shell-command.js';
+import { snapshotCommand } from './snapshot-command.js';
 
 const usage = `usage: linux-terminal <command> [options]
 
 commands:
-  run          boot Linux headless, run a command in its shell, exit with its status
-  shell        boot Linux with its console attached to this terminal (Ctrl-A X quits)
-  elf          run a bare-metal RISC-V ELF until it reports PASS or FAIL through tohost
-  image build  make an image folder (manifest.json + blobs/) from a kernel and disks
-  help         show this text
-  version      print the package version
+  run            start Linux headless, run a command in its shell, exit with its status
+  shell          start Linux with its console attached to this terminal (Ctrl-A X quits)
+  elf            run a bare-metal RISC-V ELF until it reports PASS or FAIL through tohost
+  image build    make an image folder (manifest.json + blobs/) from a kernel and disks
+  snapshot save  boot an image and save the machine at its prompt, for run --state
+  help           show this text
+  version        print the package version
 
 Run 'linux-terminal <command> --help' for a command's options.
 `;
@@ -35,6 +37,8 @@ export async function main(argv: string[]): Promise<number> {
       return elfCommand(argv.slice(1));
     case 'image':
       return imageCommand(argv.slice(1));
+    case 'snapshot':
+      return snapshotCommand(argv.slice(1));
     case 'version':
     case '--version':
       console.log(pkg.version);

@@ -1,36 +1,56 @@
-// `linux-terminal run`: boots an image headless in a worker thread, runs one command in the guest
-// shell, streams its output and exits with the command's exit status.
+// `linux-terminal run`: starts an image headless in a worker thread (from its snapshot when it
+// has one, else by booting its kernel), runs one command in the guest shell, streams its output
+// and exits with the command's exit status.
 import { parseArgs } from 'node:util';
 import { ImageError } from '../engine/node/images.js';
 import { GuestError, GuestShell } from '../engine/node/guest-shell.js';
 import { MAX_MEMORY_MIB, MIN_MEMORY_MIB } from '../engine/memory-size.js';
-import { BootArgumentError, checkImage, checkInputFile } from './boot-arguments.js';
+import {
+  BootArgumentError,
+  checkImage,
+  checkInputFile,
+  checkStateFolder,
+} from './boot-arguments.js';
 import { loadWithin } from './load-within.js';
+import {
+  describeStart,
+  machineStart,
+  reportSnapshotSkipped,
+  restoreFailure,
+} from './machine-start.js';
 
 /** How long loading the image and booting to the prompt may take, by default. */
 const DEFAULT_TIMEOUT_S = 120;
 /** How long the command may run, by default. */
 const DEFAULT_COMMAND_TIMEOUT_S = 600;
 
-export const runUsage = `usage: linux-terminal run [--image NAME|PATH|URL] [--memory MiB] [--stats] -- 'COMMAND'
+export const runUsage = `usage: linux-terminal run [--image NAME|PATH|URL] [--cold] [--memory MiB] [--stats] -- 'COMMAND'
+       linux-terminal run [--image NAME|PATH|URL] --state DIR [--stats] -- 'COMMAND'
        linux-terminal run --kernel FILE [--initrd FILE] [--append ARGS] [--memory MiB] -- 'COMMAND'
 
-Boots the machine, runs COMMAND in the guest's shell, prints its output and exits with its status.
+Starts the machine, runs COMMAND in the guest's shell, prints its output and exits with its status.
+An image with a snapshot starts from it (restored, not booted); one that cannot be restored is
+said on stderr and the kernel boots instead.
 
   --image NAME|PATH|URL  a built-in image (default: busybox), or the path or http(s) URL of an
                       image manifest (see docs/image-format.md)
+  --cold              boot the kernel even if the image has a snapshot
+  --state DIR         restore the snapshot in DIR (linux-terminal snapshot save --out DIR) on the
+                      image; if it cannot be restored, the run ends (status 2)
   --kernel FILE       a RISC-V Linux Image instead of an image; its init must start a shell
   --initrd FILE       an initramfs for --kernel
   --append ARGS       the kernel command line for --kernel (default: console=ttyS0)
-  --memory MiB        guest memory, ${MIN_MEMORY_MIB} to ${MAX_MEMORY_MIB} (default: the image's, or 128)
+  --memory MiB        guest memory, ${MIN_MEMORY_MIB} to ${MAX_MEMORY_MIB} (default: the image's, or 128); with
+                      --append, boots cold, since a snapshot has its own
   --timeout SECONDS   give up if the image has not loaded and the shell prompt appeared by then
                       (default ${DEFAULT_TIMEOUT_S}); covers the download of the image
   --command-timeout SECONDS
                       stop COMMAND after this long (default ${DEFAULT_COMMAND_TIMEOUT_S}); none or 0: no limit
-  --stats             print boot time, instructions retired, MIPS and disk chunks fetched on
-                      stderr
+  --stats             print on stderr whether the machine was restored, the time to the prompt,
+                      instructions retired, MIPS, and blobs fetched (to the prompt and in all)
 
-Exit status: COMMAND's; 2 for a bad option or an image that cannot be loaded; 3 if the guest
+Exit status: COMMAND's; 2 for a bad option, an image that cannot be loaded, or a snapshot that
+cannot be restored (--state), or whose memory turns out damaged once it runs; 3 if the guest
 kernel panicked; 4 if the guest stopped, gave no prompt in time, or COMMAND ran past its limit.
 A disk read that fails after boot is reported on stderr and the guest goes on (an I/O error).
 `;
@@ -42,18 +62,47 @@ export const bootOptions = {
   append: { type: 'string' },
   memory: { type: 'string' },
   timeout: { type: 'string' },
+  cold: { type: 'boolean', default: false },
+  state: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
+
+/** The shared boot options, as parseArgs gives them. */
+export interface BootValues {
+  image?: string;
+  kernel?: string;
+  initrd?: string;
+  append?: string;
+  memory?: string;
+  cold?: boolean;
+  state?: string;
+}
+
+/** What is wrong with the combination of boot options, if anything. */
+function bootOptionsProblem(values: BootValues): string | undefined {
+  if (values.state === undefined) return undefined;
+  if (values.kernel !== undefined)
+    return '--state restores a snapshot on an image (--image), not on --kernel';
+  if (values.cold) return '--state restores a snapshot and --cold boots the kernel: give one';
+  if (values.memory !== undefined || values.append !== undefined)
+    return `--state restores a snapshot with its own memory size and kernel command line: drop ${values.memory !== undefined ? '--memory' : '--append'}`;
+  return undefined;
+}
 
 /**
  * Turns the shared boot options into a boot image, loaded within `timeoutMs`, or prints why not
  * (with its code) and returns undefined.
  */
 export async function bootImageFrom(
-  values: { image?: string; kernel?: string; initrd?: string; append?: string; memory?: string },
+  values: BootValues,
   command: string,
   timeoutMs = DEFAULT_TIMEOUT_S * 1000,
 ) {
+  const conflict = bootOptionsProblem(values);
+  if (conflict) {
+    console.error(`linux-terminal ${command}: ${conflict}`);
+    return undefined;
+  }
   let memoryMiB: number | undefined;
   if (values.memory !== undefined) {
     memoryMiB = Number(values.memory);
@@ -71,16 +120,21 @@ export async function bootImageFrom(
       values.image === undefined || values.kernel !== undefined
         ? values.image
         : checkImage(values.image);
-    return await loadWithin(
+    const state = values.state === undefined ? undefined : checkStateFolder(values.state);
+    const loaded = await loadWithin(
       {
         image,
         kernel: values.kernel,
         initrd: values.initrd,
         append: values.append,
         memoryMiB,
+        cold: values.cold,
+        state,
       },
       timeoutMs,
     );
+    reportSnapshotSkipped(command, loaded);
+    return loaded;
   } catch (error) {
     if (error instanceof ImageError || error instanceof BootArgumentError) {
       console.error(`linux-terminal ${command}: ${error.message} [${error.code}]`);
@@ -145,6 +199,11 @@ export async function runCommand(argv: string[]): Promise<number> {
   if (!image) return 2;
 
   const guest = new GuestShell(image);
+  // Not fatal: e.g. a restored guest whose clock could not be set.
+  guest.thread.on((event) => {
+    if (event.type === 'warning')
+      console.error(`linux-terminal run: ${event.message} [${event.code}]`);
+  });
   // Like the browser, a failed disk read is the guest's I/O error, not the end of the run.
   // The kernel retries a failed read and reads ahead, so one missing chunk fails many times:
   // each distinct error is said once.
@@ -160,10 +219,19 @@ export async function runCommand(argv: string[]): Promise<number> {
   /** What the guest printed while the command ran, and how much of it went to stdout. */
   let received = '';
   let printed = 0;
+  const left = () => Math.max(1, timeoutMs - (performance.now() - started));
   try {
-    await guest.ready(Math.max(1, timeoutMs - (performance.now() - started)));
-    const booted = performance.now();
+    const start = await machineStart(guest.thread, left());
+    if (start?.failure) {
+      const { line, fatal } = restoreFailure('run', start.failure, values.state);
+      console.error(line);
+      if (fatal) return 2;
+    }
+    await guest.ready(left());
+    // After a restore, the thread answers once the guest's clock and random state are renewed
+    // (lt-resume): COMMAND must not see the snapshot's.
     const bootInstructions = await guest.thread.stats();
+    const booted = performance.now();
     const bootFetched = await guest.thread.fetched();
     phase = 'command';
     guest.onOutput = (text) => (received += text);
@@ -178,16 +246,16 @@ export async function runCommand(argv: string[]): Promise<number> {
       const instructions = await guest.thread.stats();
       const fetched = await guest.thread.fetched();
       const seconds = (performance.now() - started) / 1000;
+      console.error(`start: ${describeStart(image, start, values.state)}`);
       console.error(
         `boot to prompt ${((booted - started) / 1000).toFixed(2)} s (${bootInstructions.toLocaleString('en')} instructions); ` +
           `total ${seconds.toFixed(2)} s, ${instructions.toLocaleString('en')} instructions, ${(Number(instructions) / seconds / 1e6).toFixed(1)} MIPS`,
       );
-      // Disk chunks fetched: blobs, and their bytes as stored (gzip'd).
-      const chunks = ({ blobs, bytes }: { blobs: number; bytes: number }) =>
-        `${blobs} chunks, ${bytes.toLocaleString('en')} bytes`;
-      console.error(
-        `disk fetched: to the prompt ${chunks(bootFetched)}; in all ${chunks(fetched)}`,
-      );
+      // Blobs fetched (disk chunks; after a restore also the snapshot's state and RAM chunks),
+      // and their bytes as stored (gzip'd).
+      const blobs = ({ blobs, bytes }: { blobs: number; bytes: number }) =>
+        `${blobs} blobs, ${bytes.toLocaleString('en')} bytes`;
+      console.error(`fetched: to the prompt ${blobs(bootFetched)}; in all ${blobs(fetched)}`);
     }
     return result.exitCode;
   } catch (error) {
@@ -203,12 +271,19 @@ export async function runCommand(argv: string[]): Promise<number> {
         console.error(
           `linux-terminal run: ${error.message}; allow longer with --timeout SECONDS [no-prompt]`,
         );
+      else if (error.code.startsWith('snapshot-'))
+        // A RAM chunk is fetched when the guest first needs it: a damaged one stops the machine
+        // only then, after it started (host.run() rejects with its code).
+        console.error(
+          `linux-terminal run: the restored machine stopped: ${error.message}${values.state === undefined ? '; run again with --cold to boot the kernel instead' : ''} [${error.code}]`,
+        );
       else console.error(`linux-terminal run: ${error.message} [${error.code}]`);
       // A machine that dies after disk errors most likely dies of them: say so, root cause first.
       if (firstDiskError && !(error.code === 'no-prompt' && phase === 'command'))
         console.error(
           `linux-terminal run: this followed the disk error above [${firstDiskError}], its likely cause; check that the image's blobs are all there and intact`,
         );
+      if (error.code.startsWith('snapshot-')) return 2;
       return error.code === 'kernel-panic' ? 3 : 4;
     }
     throw error;

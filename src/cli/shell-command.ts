@@ -2,14 +2,19 @@
 // QEMU's -nographic: keys go to the guest, Ctrl-A X quits, Ctrl-A Ctrl-A sends a Ctrl-A.
 import { parseArgs } from 'node:util';
 import { MachineThread } from '../engine/node/machine-thread.js';
+import { restoreFailure } from './machine-start.js';
 import { bootImageFrom, bootOptions } from './run-command.js';
 
-export const shellUsage = `usage: linux-terminal shell [--image NAME|PATH|URL] [--memory MiB] [--timeout SECONDS]
+export const shellUsage = `usage: linux-terminal shell [--image NAME|PATH|URL] [--cold] [--memory MiB] [--timeout SECONDS]
+       linux-terminal shell [--image NAME|PATH|URL] --state DIR [--timeout SECONDS]
        linux-terminal shell --kernel FILE [--initrd FILE] [--append ARGS] [--memory MiB]
 
-Boots the machine with its console attached to this terminal. Ctrl-A X quits. --timeout
-(default 120) bounds the loading of the image. A failed disk read is reported and the session
-goes on (the guest sees an I/O error).
+Starts the machine with its console attached to this terminal. Ctrl-A X quits. An image with a
+snapshot starts from it (--cold boots the kernel instead; so do --memory and --append, since a
+snapshot has its own); --state DIR restores the snapshot that linux-terminal snapshot save wrote
+in DIR. A snapshot of the image that cannot be restored is said and the kernel boots instead; one
+given with --state ends the session (status 2). --timeout (default 120) bounds the loading of
+the image. A failed disk read is reported and the session goes on (the guest sees an I/O error).
 `;
 
 const CTRL_A = 0x01;
@@ -80,7 +85,13 @@ export async function shellCommand(argv: string[]): Promise<number> {
             ? `linux-terminal shell: the guest kernel panicked: ${exit.message}`
             : undefined,
         );
-      } else if (event.type === 'error')
+      } else if (event.type === 'restore-failed') {
+        const { line, fatal } = restoreFailure('shell', event, parsed.values.state);
+        if (fatal) finish(2, line);
+        else process.stderr.write(`${line}\r\n`);
+      } else if (event.type === 'warning')
+        process.stderr.write(`\r\nlinux-terminal shell: ${event.message} [${event.code}]\r\n`);
+      else if (event.type === 'error')
         finish(2, `linux-terminal shell: ${event.message} [${event.code}]`);
       // A failed disk read is the guest's I/O error: said, and the session goes on.
       else if (event.type === 'disk-error')

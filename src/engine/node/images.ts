@@ -64,7 +64,16 @@ export interface ImageRequest {
   signal?: AbortSignal;
 }
 
-export async function loadBootImage(request: ImageRequest): Promise<BootImage> {
+/** A boot image as loaded for a request. */
+export interface LoadedBootImage extends BootImage {
+  /**
+   * The image has a snapshot that this boot does not restore, and why: asked to boot cold, or
+   * asked for a memory size or kernel command line of its own (a snapshot has its own).
+   */
+  snapshotSkipped?: 'cold' | 'memory' | 'append';
+}
+
+export async function loadBootImage(request: ImageRequest): Promise<LoadedBootImage> {
   if (request.kernel) {
     const read = (path: string, what: string) => {
       if (!existsSync(path))
@@ -91,6 +100,7 @@ export async function loadBootImage(request: ImageRequest): Promise<BootImage> {
   const image = await loadImage(url, fetcher, undefined, fetchFn);
   const { manifest } = image;
   let snapshot: BootImage['snapshot'];
+  let snapshotSkipped: LoadedBootImage['snapshotSkipped'];
   if (request.state !== undefined) {
     const path = resolve(request.state, 'snapshot.json');
     if (!existsSync(path))
@@ -101,14 +111,13 @@ export async function loadBootImage(request: ImageRequest): Promise<BootImage> {
     const fileUrl = pathToFileURL(path);
     const file = await fetchSnapshotFile(fileUrl, fetchFn, fetcher.timeouts);
     snapshot = { snapshot: file, blobs: new URL(file.blobs, fileUrl).href };
-  } else if (
-    manifest.snapshot &&
-    !request.cold &&
-    request.memoryMiB === undefined &&
-    !request.append
-  )
+  } else if (manifest.snapshot) {
     // A snapshot is of one memory size and command line: asking for others boots cold.
-    snapshot = { snapshot: manifest.snapshot, blobs: new URL(manifest.blobs, url).href };
+    if (request.cold) snapshotSkipped = 'cold';
+    else if (request.memoryMiB !== undefined) snapshotSkipped = 'memory';
+    else if (request.append) snapshotSkipped = 'append';
+    else snapshot = { snapshot: manifest.snapshot, blobs: new URL(manifest.blobs, url).href };
+  }
   return {
     kernel: image.kernel,
     initrd: image.initrd,
@@ -117,5 +126,6 @@ export async function loadBootImage(request: ImageRequest): Promise<BootImage> {
     memoryMiB: request.memoryMiB ?? image.memoryMiB,
     image: { name: manifest.name, kernel: manifest.kernel, disks: manifest.disks },
     snapshot,
+    snapshotSkipped,
   };
 }

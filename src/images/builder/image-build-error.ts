@@ -27,7 +27,15 @@ export type ImageBuildErrorCode =
   /** The output folder cannot be created or written. */
   | 'out-not-writable'
   /** The output folder is not empty and holds no image of ours (see out-folder.ts); --force overrides. */
-  | 'out-not-an-image';
+  | 'out-not-an-image'
+  /** Snapshotting: the guest stopped, or showed no shell prompt in time. */
+  | 'snapshot-no-prompt'
+  /** Snapshotting: a warm-up command failed or timed out. */
+  | 'snapshot-warm-up-failed'
+  /** Snapshotting: the guest never became idle (something in it kept running). */
+  | 'snapshot-not-idle'
+  /** Snapshotting: the snapshot just taken could not be saved or does not restore. */
+  | 'snapshot-not-restored';
 
 export class ImageBuildError extends Error {
   constructor(

@@ -9,6 +9,7 @@ import { type ImageRequest, loadBootImage } from '../../engine/node/images.js';
 import { SHELL_PROMPT } from '../../engine/console-session.js';
 import { MachineThread, type ThreadEvent } from '../../engine/node/machine-thread.js';
 import type { SnapshotManifest } from '../../engine/snapshot/snapshot-manifest.js';
+import { ImageBuildError } from './image-build-error.js';
 import { addSnapshotToImage } from './snapshot-files.js';
 
 export interface ImageSnapshotOptions {
@@ -41,7 +42,13 @@ function prompt(
     let booted: Extract<ThreadEvent, { type: 'booted' }> | undefined;
     let failure: Extract<ThreadEvent, { type: 'restore-failed' }> | undefined;
     const timer = setTimeout(
-      () => done(new Error(`no shell prompt within ${timeoutMs / 1000} s`)),
+      () =>
+        done(
+          new ImageBuildError(
+            'snapshot-no-prompt',
+            `no shell prompt within ${Math.round(timeoutMs / 1000)} s`,
+          ),
+        ),
       timeoutMs,
     );
     const off = thread.on((event) => {
@@ -52,14 +59,20 @@ function prompt(
         if (SHELL_PROMPT.test(tail) && booted) done();
       } else if (event.type === 'exit' || event.type === 'error')
         done(
-          new Error(`the guest stopped before its prompt (${JSON.stringify(event).slice(0, 200)})`),
+          new ImageBuildError(
+            'snapshot-no-prompt',
+            `the guest stopped before its prompt (${JSON.stringify(event).slice(0, 200)})`,
+          ),
         );
     });
     function done(error?: Error) {
       clearTimeout(timer);
       off();
       if (error) reject(error);
-      else if (failure) reject(new Error(`${failure.message} [${failure.code}]`));
+      else if (failure)
+        reject(
+          new ImageBuildError('snapshot-not-restored', `${failure.message} [${failure.code}]`),
+        );
       else resolve(booted!);
     }
   });
@@ -69,8 +82,93 @@ async function waitIdle(thread: MachineThread, deadline: number): Promise<void> 
   for (;;) {
     const { idleMs } = await thread.status();
     if (idleMs >= IDLE_MS) return;
-    if (performance.now() > deadline) throw new Error('the guest did not settle (it kept running)');
+    if (performance.now() > deadline)
+      throw new ImageBuildError('snapshot-not-idle', 'the guest did not settle (it kept running)');
     await sleep(Math.max(50, IDLE_MS - idleMs));
+  }
+}
+
+/** A snapshot just taken, its blobs, and the image it was taken on. */
+export interface ColdSnapshot {
+  snapshot: SnapshotManifest;
+  blobs: Map<string, Uint8Array>;
+  /** The image's name (its manifest's), for a snapshot.json. */
+  imageName: string;
+}
+
+/**
+ * Boots the image of `request` cold with a page terminal's command line, waits for its prompt,
+ * runs lt-resume once and the warm-up commands, waits until the guest is idle, and saves it.
+ * `deadline` is a performance.now() time.
+ */
+export async function snapshotColdBoot(
+  request: ImageRequest,
+  options: ImageSnapshotOptions,
+  deadline: number,
+): Promise<ColdSnapshot> {
+  const log = options.log ?? (() => {});
+  const left = () => Math.max(1, deadline - performance.now());
+  const image = await loadBootImage({ ...request, cold: true });
+  const booted = new MachineThread({ ...image, cmdline: terminalCmdline(image.cmdline) });
+  try {
+    await prompt(booted, left());
+    log('snapshot: at the prompt');
+    // lt-resume runs once before the snapshot, so that its pages are in the guest's page cache.
+    const now = Date.now();
+    for (const command of [
+      `PATH=/sbin:/usr/sbin:/usr/local/sbin:$PATH lt-resume ${Math.floor(now / 1000)} 0 ${'00'.repeat(32)} || true`,
+      ...(options.warm ?? []),
+    ]) {
+      const result = await booted.exec(command, { timeout: left() }).catch((error: Error) => {
+        throw new ImageBuildError(
+          'snapshot-warm-up-failed',
+          `the warm-up command '${command}' did not finish: ${error.message}`,
+        );
+      });
+      if (result.exitCode !== 0)
+        throw new ImageBuildError(
+          'snapshot-warm-up-failed',
+          `the warm-up command '${command}' failed (${result.exitCode}): ${result.output}`,
+        );
+    }
+    await waitIdle(booted, deadline);
+    const taken = await booted.save().catch((error: Error & { code?: string }) => {
+      throw new ImageBuildError(
+        'snapshot-not-restored',
+        `the machine could not be saved: ${error.message} [${error.code}]`,
+      );
+    });
+    return { ...taken, imageName: image.image?.name ?? 'image' };
+  } finally {
+    await booted.terminate();
+  }
+}
+
+/**
+ * Restores the snapshot that `request` names (the image's own, or a folder's with `state`) and
+ * returns the RAM chunks the guest touched until its prompt and a moment after, in order: the
+ * working set a reader's restore prefetches.
+ */
+export async function recordWorkingSet(request: ImageRequest, deadline: number): Promise<number[]> {
+  const restoring = await loadBootImage(request);
+  const restored = new MachineThread(restoring);
+  try {
+    const left = Math.max(1, deadline - performance.now());
+    const { restored: fromSnapshot } = await prompt(restored, left).catch((error: Error) => {
+      throw new ImageBuildError(
+        'snapshot-not-restored',
+        `the snapshot just taken does not restore: ${error.message}`,
+      );
+    });
+    if (!fromSnapshot)
+      throw new ImageBuildError(
+        'snapshot-not-restored',
+        'the snapshot just taken was not restored',
+      );
+    await sleep(RECORD_AFTER_PROMPT_MS);
+    return (await restored.status()).touched;
+  } finally {
+    await restored.terminate();
   }
 }
 
@@ -81,48 +179,11 @@ export async function snapshotImage(
 ): Promise<SnapshotManifest> {
   const log = options.log ?? (() => {});
   const deadline = performance.now() + (options.timeoutMs ?? 600_000);
-  const left = () => Math.max(1, deadline - performance.now());
-  const request: ImageRequest = { image: manifestPath, cold: true };
-  const image = await loadBootImage(request);
-  const booted = new MachineThread({ ...image, cmdline: terminalCmdline(image.cmdline) });
-  let taken: Awaited<ReturnType<MachineThread['save']>>;
-  try {
-    await prompt(booted, left());
-    log('snapshot: at the prompt');
-    // lt-resume runs once before the snapshot, so that its pages are in the guest's page cache.
-    const now = Date.now();
-    for (const command of [
-      `PATH=/sbin:/usr/sbin:/usr/local/sbin:$PATH lt-resume ${Math.floor(now / 1000)} 0 ${'00'.repeat(32)} || true`,
-      ...(options.warm ?? []),
-    ]) {
-      const result = await booted.exec(command, { timeout: left() });
-      if (result.exitCode !== 0)
-        throw new Error(
-          `the warm-up command '${command}' failed (${result.exitCode}): ${result.output}`,
-        );
-    }
-    await waitIdle(booted, deadline);
-    taken = await booted.save();
-  } finally {
-    await booted.terminate();
-  }
+  const taken = await snapshotColdBoot({ image: manifestPath }, options, deadline);
   await addSnapshotToImage(manifestPath, taken.snapshot, taken.blobs);
   log(`snapshot: ${taken.snapshot.ram.chunks.filter(Boolean).length} RAM chunks stored`);
 
-  // The working set: what a restore touches until its prompt, and a moment after.
-  const restoring = await loadBootImage({ image: manifestPath });
-  const restored = new MachineThread(restoring);
-  let workingSet: number[];
-  try {
-    const { restored: fromSnapshot } = await prompt(restored, left()).catch((error: Error) => {
-      throw new Error(`the snapshot just taken does not restore: ${error.message}`);
-    });
-    if (!fromSnapshot) throw new Error('the snapshot just taken was not restored');
-    await sleep(RECORD_AFTER_PROMPT_MS);
-    workingSet = (await restored.status()).touched;
-  } finally {
-    await restored.terminate();
-  }
+  const workingSet = await recordWorkingSet({ image: manifestPath }, deadline);
   const snapshot = { ...taken.snapshot, workingSet };
   await addSnapshotToImage(manifestPath, snapshot, taken.blobs);
   log(`snapshot: working set of ${workingSet.length} RAM chunks`);
