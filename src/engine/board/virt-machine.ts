@@ -244,6 +244,9 @@ export class VirtMachine {
 
   private restore(state: MachineState): void {
     this.hart.restoreState(fromBase64(state.hart));
+    // The hart's state leaves out what the host configures: ecalls from S-mode are the host's
+    // SBI, as after a boot (or the guest's first SBI call, e.g. a power-off, traps to M-mode).
+    this.hart.setSlot(this.hart.layout.HOST_CALLS, 1n);
     this.hart.setTime(state.time);
     // The PLIC first: the devices then drive their lines into it as their states say.
     this.plic.restoreState(state.plic);
