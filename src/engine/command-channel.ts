@@ -8,6 +8,7 @@
 // until the hello. One request is in the guest at a time: the next goes when the reply has come
 // (or a cancelled one was given up on), so a stuck or cancelled command never stalls the rest
 // and replies never interleave. Output is collected as it streams in, up to the limit.
+import { StateReader } from './devices/state-error.js';
 
 export interface CommandOptions {
   /** Output bytes kept; the rest is cut and `truncated` set. Default DEFAULT_MAX_OUTPUT. */
@@ -44,6 +45,21 @@ export class CommandError extends Error {
     super(message);
     this.name = 'CommandError';
   }
+}
+
+/**
+ * What the channel keeps across a saved machine. Requests are promises of the page's code and
+ * cannot be saved: a channel saves only when no command is queued or running.
+ */
+export interface CommandChannelState {
+  /** The agent said hello: requests may go at once. */
+  agentReady: boolean;
+  /** The next request's number (ids are not reused, so a late reply cannot match a new one). */
+  next: number;
+  /** The start of a line not ended yet (a hello or noise cut by the save), as Latin-1. */
+  partialLine: string;
+  /** That line is already too long to be a header and is being read past. */
+  skipping: boolean;
 }
 
 const encoder = new TextEncoder();
@@ -143,6 +159,45 @@ export class CommandChannel {
       else if (this.header.length < MAX_HEADER) this.header.push(byte);
       else this.skipping = true; // too long for a header
     }
+  }
+
+  /** Whether a command is queued or running (or its reply still arriving): saveState refuses. */
+  get busy(): boolean {
+    return this.queue.length > 0 || this.running !== undefined || this.body !== undefined;
+  }
+
+  saveState(): CommandChannelState {
+    if (this.busy)
+      throw new CommandError(
+        'busy',
+        'exec: a command is queued or running; save the machine when every exec() has settled',
+      );
+    return {
+      agentReady: this.agentReady,
+      next: this.next,
+      partialLine: String.fromCharCode(...this.header),
+      skipping: this.skipping,
+    };
+  }
+
+  /**
+   * Takes a saved state (all checked before any is taken). Requests queued meanwhile are kept
+   * and go once the agent is ready; one running or being answered makes it throw.
+   */
+  restoreState(state: CommandChannelState): void {
+    const r = new StateReader('command-channel', state);
+    const agentReady = r.boolean('agentReady');
+    const next = r.integer('next', 1, Number.MAX_SAFE_INTEGER);
+    const partialLine = r.string('partialLine', MAX_HEADER);
+    const skipping = r.boolean('skipping');
+    if (this.running || this.body)
+      throw new CommandError('busy', 'exec: cannot restore the channel while a command runs');
+    this.agentReady = agentReady;
+    // Ids of requests queued before the restore stay unique.
+    this.next = Math.max(this.next, next);
+    this.header = Array.from(partialLine, (c) => c.charCodeAt(0) & 0xff);
+    this.skipping = skipping;
+    this.pump();
   }
 
   /** A line: the hello, a reply's "<id> <status> <length>", or noise. */

@@ -1,6 +1,13 @@
 // The core-local interruptor (SiFive CLINT / ACLINT MSWI+MTIMER) for one hart: msip at 0x0,
 // mtimecmp at 0x4000, mtime at 0xbff8. mtime is the board's clock.
 import type { MmioDevice } from '../bus.js';
+import { StateReader } from './state-error.js';
+
+export interface ClintState {
+  msip: number;
+  /** In ticks of the board's clock, a number (see below). */
+  mtimecmp: number;
+}
 
 export class Clint implements MmioDevice {
   msip = 0;
@@ -35,6 +42,20 @@ export class Clint implements MmioDevice {
         Number.MAX_SAFE_INTEGER,
       );
     else return;
+    this.onChange();
+  }
+
+  saveState(): ClintState {
+    return { msip: this.msip, mtimecmp: this.mtimecmp };
+  }
+
+  /** Takes a saved state and re-drives the software interrupt (the timer's is mtime vs mtimecmp). */
+  restoreState(state: ClintState): void {
+    const r = new StateReader('clint', state);
+    const msip = r.integer('msip', 0, 1);
+    const mtimecmp = r.integer('mtimecmp', 0, Number.MAX_SAFE_INTEGER);
+    this.msip = msip;
+    this.mtimecmp = mtimecmp;
     this.onChange();
   }
 }

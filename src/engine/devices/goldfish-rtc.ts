@@ -13,8 +13,26 @@
 //   0x18 ALARM_STATUS    read: 1 while an alarm is armed
 //   0x1c CLEAR_INTERRUPT write: lower the interrupt
 import type { MmioDevice } from '../bus.js';
+import { StateReader } from './state-error.js';
 
 const LOW32 = 0xffff_ffffn;
+const U64 = (1n << 64n) - 1n;
+/**
+ * Beyond any offset a guest can reach: a write sets its time below 2^64 ns, or (from a time
+ * before 1970) moves it by less than 2^32 ns.
+ */
+const MAX_OFFSET = 1n << 100n;
+
+/** Bigints as decimal strings (JSON has none). */
+export interface GoldfishRtcState {
+  /** The guest's time minus the host's, in ns: kept, so the guest's clock follows the host's. */
+  offsetNs: string;
+  latchedHigh: number;
+  alarmNs: string;
+  alarmArmed: boolean;
+  irqEnabled: boolean;
+  irqPending: boolean;
+}
 
 export class GoldfishRtc implements MmioDevice {
   /**
@@ -109,6 +127,38 @@ export class GoldfishRtc implements MmioDevice {
   msUntilAlarm(): number {
     if (!this.alarmArmed) return Infinity;
     return Math.max(0, Number(this.alarmNs - this.nowNs()) / 1e6);
+  }
+
+  saveState(): GoldfishRtcState {
+    return {
+      offsetNs: this.offsetNs.toString(),
+      latchedHigh: this.latchedHigh,
+      alarmNs: this.alarmNs.toString(),
+      alarmArmed: this.alarmArmed,
+      irqEnabled: this.irqEnabled,
+      irqPending: this.irqPending,
+    };
+  }
+
+  /**
+   * Takes a saved state and drives the line to match it. An alarm that came due while the state
+   * was saved fires at the board's next checkAlarm.
+   */
+  restoreState(state: GoldfishRtcState): void {
+    const r = new StateReader('goldfish-rtc', state);
+    const offsetNs = r.bigint('offsetNs', -MAX_OFFSET, MAX_OFFSET);
+    const latchedHigh = r.integer('latchedHigh', 0, 0xffff_ffff);
+    const alarmNs = r.bigint('alarmNs', 0n, U64);
+    const alarmArmed = r.boolean('alarmArmed');
+    const irqEnabled = r.boolean('irqEnabled');
+    const irqPending = r.boolean('irqPending');
+    this.offsetNs = offsetNs;
+    this.latchedHigh = latchedHigh;
+    this.alarmNs = alarmNs;
+    this.alarmArmed = alarmArmed;
+    this.irqEnabled = irqEnabled;
+    this.irqPending = irqPending;
+    this.updateIrq();
   }
 
   private updateIrq(): void {

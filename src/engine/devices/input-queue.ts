@@ -1,6 +1,7 @@
 // Host-to-guest bytes waiting for the guest to make room (flow control): a console device takes
 // input only as fast as its driver reads it (the UART's FIFO, the virtio console's receive
 // buffers), and what it cannot take yet waits here instead of being dropped.
+import { StateReader } from './state-error.js';
 
 /**
  * How many bytes one console holds for the guest before refusing more: 4 MiB, far more than any
@@ -8,6 +9,11 @@
  * bound.
  */
 export const INPUT_QUEUE_BYTES = 4 << 20;
+
+/** The bytes waiting, oldest first. */
+export interface InputQueueState {
+  bytes: Uint8Array;
+}
 
 export class InputQueue {
   private chunks: Uint8Array[] = [];
@@ -58,5 +64,27 @@ export class InputQueue {
     this.chunks = [];
     this.head = 0;
     this.held = 0;
+  }
+
+  saveState(): InputQueueState {
+    const bytes = new Uint8Array(this.held);
+    let at = 0;
+    this.chunks.forEach((chunk, i) => {
+      const part = i === 0 ? chunk.subarray(this.head) : chunk;
+      bytes.set(part, at);
+      at += part.length;
+    });
+    return { bytes };
+  }
+
+  /** Checks a saved queue (`reader` over it, maybe inside its console's state), changing nothing. */
+  readState(reader: StateReader): InputQueueState {
+    return { bytes: reader.bytes('bytes', this.capacity) };
+  }
+
+  restoreState(state: InputQueueState): void {
+    const { bytes } = this.readState(new StateReader('input-queue', state));
+    this.clear();
+    this.push(bytes);
   }
 }

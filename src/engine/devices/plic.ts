@@ -2,17 +2,23 @@
 // with two contexts: 0 = machine mode (drives MEIP), 1 = supervisor mode (drives SEIP).
 // Sources are level-triggered; a claimed source is not pending again until completed.
 import type { MmioDevice } from '../bus.js';
+import { StateReader } from './state-error.js';
 
 const SOURCES = 32; // source 0 does not exist; 1..31
 const CONTEXTS = 2;
 
+/** Bit sets hold one bit per source, as unsigned 32-bit numbers. */
 export interface PlicState {
   priority: number[];
+  /** The sources' line levels as last set by their devices. */
+  level: number;
   pending: number;
   claimed: number;
   enable: number[];
   threshold: number[];
 }
+
+const U32 = 0xffff_ffff;
 
 export class Plic implements MmioDevice {
   private priority = new Array<number>(SOURCES).fill(0);
@@ -102,10 +108,33 @@ export class Plic implements MmioDevice {
   saveState(): PlicState {
     return {
       priority: [...this.priority],
-      pending: this.pending,
-      claimed: this.claimed,
-      enable: [...this.enable],
+      level: this.level >>> 0,
+      pending: this.pending >>> 0,
+      claimed: this.claimed >>> 0,
+      enable: this.enable.map((word) => word >>> 0),
       threshold: [...this.threshold],
     };
+  }
+
+  /**
+   * Takes a saved state and drives both contexts' outputs to match it. The devices restored
+   * after it set their levels again, which changes nothing: in any state the PLIC reaches,
+   * pending = level & ~claimed.
+   */
+  restoreState(state: PlicState): void {
+    const r = new StateReader('plic', state);
+    const priority = r.integers('priority', SOURCES, 0, 7);
+    const level = r.integer('level', 0, U32);
+    const pending = r.integer('pending', 0, U32);
+    const claimed = r.integer('claimed', 0, U32);
+    const enable = r.integers('enable', CONTEXTS, 0, U32);
+    const threshold = r.integers('threshold', CONTEXTS, 0, 7);
+    this.priority = priority;
+    this.level = level | 0;
+    this.pending = pending | 0;
+    this.claimed = claimed | 0;
+    this.enable = enable.map((bits) => bits | 0);
+    this.threshold = threshold;
+    this.update();
   }
 }

@@ -1,6 +1,10 @@
 // The virt board's test/syscon device (sifive,test1): the guest powers off or reboots by writing
 // a magic value; Linux reaches it through the syscon-poweroff and syscon-reboot nodes.
 import type { MmioDevice } from '../bus.js';
+import { StateReader } from './state-error.js';
+
+/** The syscon holds nothing between accesses; its state is empty, listed for uniformity. */
+export type SysconState = Record<string, never>;
 
 export type PowerRequest =
   { kind: 'poweroff' } | { kind: 'reboot' } | { kind: 'fail'; code: number };
@@ -18,5 +22,13 @@ export class Syscon implements MmioDevice {
     if (command === 0x5555) this.onRequest({ kind: 'poweroff' });
     else if (command === 0x7777) this.onRequest({ kind: 'reboot' });
     else if (command === 0x3333) this.onRequest({ kind: 'fail', code: value >>> 16 });
+  }
+
+  saveState(): SysconState {
+    return {};
+  }
+
+  restoreState(state: SysconState): void {
+    new StateReader('syscon', state);
   }
 }

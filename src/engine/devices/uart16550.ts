@@ -3,7 +3,8 @@
 // on the host's side until the guest reads (flow control, as a wire with RTS/CTS would do).
 // Registers per the National Semiconductor PC16550D datasheet.
 import type { MmioDevice } from '../bus.js';
-import { InputQueue } from './input-queue.js';
+import { InputQueue, type InputQueueState } from './input-queue.js';
+import { StateReader } from './state-error.js';
 
 const IER_RDI = 1; // received data available
 const IER_THRI = 2; // transmitter holding register empty
@@ -19,6 +20,21 @@ const IIR_RDI = 0x04;
 const IIR_FIFO = 0xc0;
 const RX_CAPACITY = 4096;
 
+export interface Uart16550State {
+  ier: number;
+  lcr: number;
+  mcr: number;
+  scr: number;
+  fcr: number;
+  divisor: number;
+  /** A THRE interrupt is owed. */
+  thrPending: boolean;
+  /** The receive FIFO, oldest byte first. */
+  rx: Uint8Array;
+  /** Input that has not reached the FIFO yet. */
+  backlog: InputQueueState;
+}
+
 export class Uart16550 implements MmioDevice {
   private ier = 0;
   private lcr = 0;
@@ -27,7 +43,7 @@ export class Uart16550 implements MmioDevice {
   private fcr = 0;
   private divisor = 1;
   private thrPending = false; // a THRE interrupt is owed (cleared by reading IIR or writing THR)
-  private readonly rx: number[] = [];
+  private rx: number[] = [];
   /** Input that has not reached the FIFO yet (bounded: see InputQueue). */
   private readonly backlog = new InputQueue();
 
@@ -142,6 +158,46 @@ export class Uart16550 implements MmioDevice {
       default:
         return;
     }
+    this.update();
+  }
+
+  saveState(): Uart16550State {
+    return {
+      ier: this.ier,
+      lcr: this.lcr,
+      mcr: this.mcr,
+      scr: this.scr,
+      fcr: this.fcr,
+      divisor: this.divisor,
+      thrPending: this.thrPending,
+      rx: Uint8Array.from(this.rx),
+      backlog: this.backlog.saveState(),
+    };
+  }
+
+  /** Takes a saved state (all checked before any is taken) and drives the line to match it. */
+  restoreState(state: Uart16550State): void {
+    const r = new StateReader('uart16550', state);
+    const checked: Uart16550State = {
+      ier: r.integer('ier', 0, IER_RDI | IER_THRI | IER_RLSI | 8),
+      lcr: r.integer('lcr', 0, 0xff),
+      mcr: r.integer('mcr', 0, 0x1f),
+      scr: r.integer('scr', 0, 0xff),
+      fcr: r.integer('fcr', 0, 0xff),
+      divisor: r.integer('divisor', 0, 0xffff),
+      thrPending: r.boolean('thrPending'),
+      rx: r.bytes('rx', RX_CAPACITY),
+      backlog: this.backlog.readState(r.object('backlog')),
+    };
+    this.ier = checked.ier;
+    this.lcr = checked.lcr;
+    this.mcr = checked.mcr;
+    this.scr = checked.scr;
+    this.fcr = checked.fcr;
+    this.divisor = checked.divisor;
+    this.thrPending = checked.thrPending;
+    this.rx = [...checked.rx];
+    this.backlog.restoreState(checked.backlog);
     this.update();
   }
 }
