@@ -2,7 +2,13 @@
 // possibly asynchronously (a backend may have to fetch data first); the guest sees an I/O error
 // status when the backend fails.
 import type { VirtioDeviceType, VirtioMmio } from './mmio.js';
-import { type Chain, readFromBuffers, writeToBuffers } from './virtqueue.js';
+import {
+  type Buffer,
+  type Chain,
+  VirtqueueError,
+  readFromBuffers,
+  writeToBuffers,
+} from './virtqueue.js';
 
 export interface BlockBackend {
   /** Size in bytes, a multiple of 512. */
@@ -23,13 +29,36 @@ const S_OK = 0;
 const S_IOERR = 1;
 const S_UNSUPP = 2;
 const SECTOR = 512;
+/** What GET_ID answers (at most 20 bytes, 5.2.6). */
+const ID = new TextEncoder().encode('linux-terminal');
+
+interface BlockRequest {
+  head: number;
+  type: number;
+  /** In bytes. */
+  offset: number;
+  /** What a write request carries, copied out of guest memory. */
+  dataOut: Uint8Array;
+  /** Where a read request's data goes. */
+  dataIn: Buffer[];
+  status: Buffer;
+}
+
+interface BlockResult {
+  status: number;
+  /** Bytes for dataIn. */
+  data?: Uint8Array;
+}
 
 export class VirtioBlock implements VirtioDeviceType {
   readonly deviceId = 2;
   readonly features: number[];
   readonly queueSizes = [128];
   transport!: VirtioMmio;
+  /** The last request in flight; requests are served in order. */
   private busy: Promise<void> = Promise.resolve();
+  /** Bumped by a reset: a request from before it is not completed. */
+  private generation = 0;
 
   constructor(
     readonly backend: BlockBackend,
@@ -59,53 +88,85 @@ export class VirtioBlock implements VirtioDeviceType {
   notify(): void {
     const t = this.transport;
     const queue = t.queues[0];
+    const generation = this.generation;
     for (let chain = queue.pop(t.memory); chain; chain = queue.pop(t.memory)) {
-      const request = chain;
+      // Read from guest memory now, inside the transport's run (see mmio.ts), not later.
+      const request = this.parse(chain);
       // Requests run one after another, so completions keep their order.
-      this.busy = this.busy.then(() => this.serve(request));
+      this.busy = this.busy.then(() => this.serve(request, generation));
     }
   }
 
   reset(): void {
-    this.busy = Promise.resolve();
+    this.generation++;
   }
 
-  private async serve(chain: Chain): Promise<void> {
-    const t = this.transport;
-    const header = readFromBuffers(t.memory, chain.readable).subarray(0, 16);
-    const view = new DataView(header.buffer, header.byteOffset, 16);
-    const type = view.getUint32(0, true);
-    const offset = (view.getUint32(8, true) + view.getUint32(12, true) * 2 ** 32) * SECTOR;
-    const statusBuffer = chain.writable.at(-1);
-    if (!statusBuffer || header.length < 16) {
-      t.fail();
-      return;
+  /** Resolves when no request is in flight (the board waits for it before saving). */
+  async idle(): Promise<void> {
+    for (;;) {
+      const busy = this.busy;
+      await busy;
+      await this.transport.idle();
+      if (busy === this.busy) return;
     }
-    const dataOut = chain.writable.slice(0, -1);
-    let status = S_OK;
-    let written = 0;
+  }
+
+  /** A request's header (5.2.6: type, reserved, sector), its data to write, and where it goes. */
+  private parse(chain: Chain): BlockRequest {
+    const statusBuffer = chain.writable.at(-1);
+    const out = readFromBuffers(this.transport.memory, chain.readable);
+    if (!statusBuffer || statusBuffer.length < 1 || out.length < 16)
+      throw new VirtqueueError(`block request ${chain.head} has no header or no status byte`);
+    const view = new DataView(out.buffer, out.byteOffset, 16);
+    return {
+      head: chain.head,
+      type: view.getUint32(0, true),
+      offset: (view.getUint32(8, true) + view.getUint32(12, true) * 2 ** 32) * SECTOR,
+      dataOut: out.subarray(16),
+      dataIn: chain.writable.slice(0, -1),
+      status: statusBuffer,
+    };
+  }
+
+  /** Does a request on the backend, then completes it (unless the driver reset the device). */
+  private async serve(request: BlockRequest, generation: number): Promise<void> {
+    let result: BlockResult;
     try {
-      if (type === T_IN) {
-        const length = dataOut.reduce((sum, b) => sum + b.length, 0);
-        if (offset + length > this.backend.size) status = S_IOERR;
-        else written = writeToBuffers(t.memory, dataOut, await this.backend.read(offset, length));
-      } else if (type === T_OUT) {
-        const data = readFromBuffers(t.memory, chain.readable).subarray(16);
-        if (this.backend.readOnly || offset + data.length > this.backend.size) status = S_IOERR;
-        else await this.backend.write(offset, data);
-      } else if (type === T_FLUSH) {
-        await this.backend.flush?.();
-      } else if (type === T_GET_ID) {
-        written = writeToBuffers(t.memory, dataOut, new TextEncoder().encode('linux-terminal'));
-      } else {
-        status = S_UNSUPP;
-      }
+      result = await this.perform(request);
     } catch (error) {
-      status = S_IOERR;
+      result = { status: S_IOERR };
       this.onError(error);
     }
-    t.memory.write(statusBuffer.address, Uint8Array.of(status));
-    t.queues[0].push(t.memory, chain.head, written + 1);
-    t.interruptUsed();
+    if (generation !== this.generation) return;
+    this.transport.finish(() => this.complete(request, result));
+  }
+
+  private async perform(request: BlockRequest): Promise<BlockResult> {
+    const { type, offset, dataOut, dataIn } = request;
+    if (type === T_IN) {
+      const length = dataIn.reduce((sum, b) => sum + b.length, 0);
+      if (offset + length > this.backend.size) return { status: S_IOERR };
+      return { status: S_OK, data: await this.backend.read(offset, length) };
+    }
+    if (type === T_OUT) {
+      if (this.backend.readOnly || offset + dataOut.length > this.backend.size)
+        return { status: S_IOERR };
+      await this.backend.write(offset, dataOut);
+      return { status: S_OK };
+    }
+    if (type === T_FLUSH) {
+      await this.backend.flush?.();
+      return { status: S_OK };
+    }
+    if (type === T_GET_ID) return { status: S_OK, data: ID };
+    return { status: S_UNSUPP };
+  }
+
+  /** Writes a request's data and status to the guest and returns its chain (2.7.8). */
+  private complete(request: BlockRequest, result: BlockResult): void {
+    const t = this.transport;
+    const written = result.data ? writeToBuffers(t.memory, request.dataIn, result.data) : 0;
+    t.memory.write(request.status.address, Uint8Array.of(result.status));
+    t.queues[0].push(t.memory, request.head, written + 1);
   }
 }

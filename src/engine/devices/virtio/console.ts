@@ -1,10 +1,19 @@
 // virtio-console, one port (Virtio 1.2, 5.3 "Console Device"): hvc0 in the guest. Queue 0 carries
 // input to the guest, queue 1 output from it. The window size lives in the config space.
-import { InputQueue } from '../input-queue.js';
+import { InputQueue, type InputQueueState } from '../input-queue.js';
+import { StateReader } from '../state-error.js';
 import type { VirtioDeviceType, VirtioMmio } from './mmio.js';
 import { readFromBuffers, writeToBuffers } from './virtqueue.js';
 
 const F_SIZE = 0;
+
+/** The port's side of the console; its queues are in its transport's state. */
+export interface VirtioConsoleState {
+  cols: number;
+  rows: number;
+  /** Input the guest has posted no receive buffers for yet. */
+  pendingInput: InputQueueState;
+}
 
 export class VirtioConsole implements VirtioDeviceType {
   readonly deviceId = 3;
@@ -49,7 +58,7 @@ export class VirtioConsole implements VirtioDeviceType {
    */
   receive(data: Uint8Array): number {
     const accepted = this.pendingInput.push(data);
-    this.deliver();
+    this.transport.run(this.deliver);
     return accepted;
   }
 
@@ -66,11 +75,25 @@ export class VirtioConsole implements VirtioDeviceType {
     this.pendingInput.clear();
   }
 
-  private deliver(): void {
+  saveState(): VirtioConsoleState {
+    return { cols: this.cols, rows: this.rows, pendingInput: this.pendingInput.saveState() };
+  }
+
+  /** Takes a saved state (all checked before any is taken). */
+  restoreState(state: VirtioConsoleState): void {
+    const r = new StateReader('virtio-console', state);
+    const cols = r.integer('cols', 0, 0xffff);
+    const rows = r.integer('rows', 0, 0xffff);
+    const pendingInput = this.pendingInput.readState(r.object('pendingInput'));
+    this.cols = cols;
+    this.rows = rows;
+    this.pendingInput.restoreState(pendingInput);
+  }
+
+  /** Fills the guest's receive buffers from pending input (run by the transport: see run()). */
+  private readonly deliver = (): void => {
     const t = this.transport;
-    if (!t.driverOk) return;
     const queue = t.queues[0];
-    let delivered = false;
     while (this.pendingInput.length > 0 && queue.hasAvailable(t.memory)) {
       const chain = queue.pop(t.memory)!;
       const room = chain.writable.reduce((sum, buffer) => sum + buffer.length, 0);
@@ -78,20 +101,15 @@ export class VirtioConsole implements VirtioDeviceType {
       const written = writeToBuffers(t.memory, chain.writable, data);
       this.pendingInput.drop(written);
       queue.push(t.memory, chain.head, written);
-      delivered = true;
     }
-    if (delivered) t.interruptUsed();
-  }
+  };
 
   private transmit(): void {
     const t = this.transport;
     const queue = t.queues[1];
-    let sent = false;
     for (let chain = queue.pop(t.memory); chain; chain = queue.pop(t.memory)) {
       this.onOutput(readFromBuffers(t.memory, chain.readable));
       queue.push(t.memory, chain.head, 0);
-      sent = true;
     }
-    if (sent) t.interruptUsed();
   }
 }

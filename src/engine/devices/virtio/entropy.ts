@@ -20,11 +20,12 @@ export class VirtioEntropy implements VirtioDeviceType {
   notify(): void {
     const t = this.transport;
     const queue = t.queues[0];
-    let served = false;
     for (let chain = queue.pop(t.memory); chain; chain = queue.pop(t.memory)) {
       let written = 0;
       for (const b of chain.writable) {
-        const view = t.memory.bytes(b.address, b.length);
+        if (b.length === 0) continue;
+        const view = t.memory.writableBytes(b.address, b.length);
+        // getRandomValues fills at most 64 KiB a call.
         for (let at = 0; at < view.length; at += 65536)
           crypto.getRandomValues(
             view.subarray(at, Math.min(view.length, at + 65536)) as Uint8Array<ArrayBuffer>,
@@ -32,8 +33,6 @@ export class VirtioEntropy implements VirtioDeviceType {
         written += b.length;
       }
       queue.push(t.memory, chain.head, written);
-      served = true;
     }
-    if (served) t.interruptUsed();
   }
 }
