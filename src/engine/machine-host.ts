@@ -196,6 +196,11 @@ export class MachineHost {
         this.events.diskError(failure.code, failure.message);
       },
       onOutput: (data: Uint8Array) => this.events.output(data),
+      onDeviceFault: (device: string, error: unknown) =>
+        this.events.warning?.(
+          'device-fault',
+          `The guest's ${device} device met a request it cannot serve (${(error as Error)?.message ?? error}) and asked the guest's driver to reset it; the machine runs on`,
+        ),
       onCommandOutput: (data: Uint8Array) => this.commands.receive(data),
     };
   }

@@ -52,6 +52,8 @@ export interface MachineOptions {
   onCommandOutput?: (data: Uint8Array) => void;
   /** A disk backend failed; the guest has seen an I/O error. */
   onDiskError?: (error: unknown) => void;
+  /** A device met something it cannot serve (a bad descriptor): it asked the driver to reset it. */
+  onDeviceFault?: (device: string, error: unknown) => void;
   clock?: () => number;
   /** The host's wall-clock time in ms since 1970, which the guest's RTC reads (default: now). */
   wallClock?: () => number;
@@ -174,6 +176,7 @@ export class VirtMachine {
     virtioTypes.forEach((type, slot) => {
       const transport = new VirtioMmio(type, memory, irq(map.VIRTIO_FIRST_IRQ + slot), {
         onPageMissing: (address) => this.fillPage(address),
+        onFault: (error) => options.onDeviceFault?.(`virtio-${type.deviceId}@${slot}`, error),
       });
       this.transports.push(transport);
       type.attach(transport);
@@ -269,7 +272,11 @@ export class VirtMachine {
     const saving = new Promise<void>((resolve) => (settled = resolve));
     this.saving = saving;
     try {
-      await Promise.all(this.blocks.map((block) => block.idle()));
+      // Disk requests in flight, and any device work waiting for a page of a restore.
+      await Promise.all([
+        ...this.blocks.map((block) => block.idle()),
+        ...this.transports.map((transport) => transport.idle()),
+      ]);
       const state: MachineState = {
         format: MACHINE_STATE_FORMAT,
         version: MACHINE_STATE_VERSION,
