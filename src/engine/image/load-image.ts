@@ -1,6 +1,7 @@
 // Opening an image by the URL of its manifest: the manifest, then the kernel and initramfs
 // blobs (verified); the disks stay where they are and are read lazily by ChunkedDisk.
 import type { BootImage } from '../boot-image.js';
+import type { DiskSource } from '../disks/open-disk.js';
 import { type BlobFetcher, type FetchFunction, httpError, unreachable } from './blob-fetcher.js';
 import { DEFAULT_TIMEOUTS, type FetchTimeouts, fetchBody } from './bounded-fetch.js';
 import { ImageError } from './image-error.js';
@@ -49,6 +50,25 @@ export async function loadImage(
   fetchFn?: FetchFunction,
 ): Promise<BootImage & { manifest: ImageManifest }> {
   const manifest = await fetchManifest(manifestUrl, fetchFn, fetcher.timeouts);
+  return loadManifestImage(manifest, manifestUrl, fetcher, onProgress);
+}
+
+/** The image's disks, read lazily from its blobs (nothing is fetched here). */
+export function manifestDisks(manifest: ImageManifest, manifestUrl: URL): DiskSource[] {
+  const blobBase = new URL(manifest.blobs, manifestUrl).href;
+  return manifest.disks.map((disk) => ({ kind: 'chunked', disk, blobBase }));
+}
+
+/**
+ * The boot image of a manifest already fetched (the browser Worker reads it first, to restore its
+ * snapshot without the kernel): fetches the kernel and initramfs.
+ */
+export async function loadManifestImage(
+  manifest: ImageManifest,
+  manifestUrl: URL,
+  fetcher: BlobFetcher,
+  onProgress: (loaded: number, total: number) => void = () => {},
+): Promise<BootImage & { manifest: ImageManifest }> {
   const total = manifest.kernel.size + (manifest.initrd?.size ?? 0);
   let loaded = 0;
   const get = async (ref: { sha256: string; size: number }) => {
@@ -60,13 +80,12 @@ export async function loadImage(
     get(manifest.kernel),
     manifest.initrd ? get(manifest.initrd) : undefined,
   ]);
-  const blobBase = new URL(manifest.blobs, manifestUrl).href;
   return {
     manifest,
     kernel,
     initrd,
     cmdline: manifest.cmdline,
     memoryMiB: manifest.memoryMiB,
-    disks: manifest.disks.map((disk) => ({ kind: 'chunked', disk, blobBase })),
+    disks: manifestDisks(manifest, manifestUrl),
   };
 }
