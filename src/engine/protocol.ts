@@ -11,10 +11,14 @@ export type EngineErrorCode =
   | 'kernel-panic'
   | 'worker-crashed'
   | 'out-of-memory'
+  /** A virtio device met a request it cannot serve and asked the driver to reset it (not fatal). */
+  | 'device-fault'
   /** A restored guest's clock and random state could not be renewed (not fatal). */
   | 'snapshot-resume'
   /** saveState() of a machine that cannot be saved (not booted from an image). */
   | 'snapshot-unsupported'
+  /** saveState() while an exec() is queued or running: its request cannot be saved. */
+  | 'busy'
   | 'internal';
 
 /** Messages the main thread sends to the Worker. */
@@ -30,6 +34,13 @@ export type HostMessage =
       files?: { path: string; mode: number; content: string }[];
       /** Shell lines typed one by one, each at the next prompt, after boot. */
       script?: string;
+      /**
+       * `snapshot` (the default): restore the image's snapshot when it has one and `memoryMiB`
+       * does not ask for another size; `cold`: boot the kernel.
+       */
+      boot?: 'snapshot' | 'cold';
+      /** A snapshot bundle (saveState()) to restore instead of the image's own snapshot. */
+      state?: Uint8Array;
     }
   | { type: 'input'; data: string }
   /**
@@ -41,7 +52,9 @@ export type HostMessage =
   /** Runs a command through the command channel, apart from the interactive shell. */
   | { type: 'exec'; id: number; command: string; maxOutput?: number }
   /** Gives up exec `id` (its timeout passed): dropped if waiting, killed in the guest if running. */
-  | { type: 'exec-cancel'; id: number };
+  | { type: 'exec-cancel'; id: number }
+  /** Takes a snapshot of the running machine: answered by `saved` or `save-error`, same `id`. */
+  | { type: 'save'; id: number };
 
 /**
  * How many characters of output may be on their way to the screen, not yet drawn, before the
@@ -59,7 +72,17 @@ export type EngineMessage =
   | { type: 'loaded'; urls: string[] }
   | { type: 'progress'; phase: 'download' | 'boot'; loaded: number; total: number }
   | { type: 'output'; data: string }
-  | { type: 'ready' }
+  /** The shell prompt is up and the page's files are in place; `restored`: from a snapshot. */
+  | { type: 'ready'; restored: boolean }
+  /**
+   * A snapshot could not be restored (nothing of it ran) and the machine boots cold instead:
+   * the image's own (`from: 'image'`) or the page's bundle (`from: 'state'`).
+   */
+  | { type: 'restore-failed'; from: 'image' | 'state'; code: EngineErrorCode; message: string }
+  /** Answer to `save`: the snapshot bundle (docs/image-format.md, Snapshot bundles). */
+  | { type: 'saved'; id: number; bundle: Uint8Array<ArrayBuffer> }
+  /** `stopped`: the machine stopped before it could be saved. */
+  | { type: 'save-error'; id: number; code: EngineErrorCode | 'stopped'; message: string }
   | { type: 'exec-result'; id: number; exitCode: number; output: string; truncated: boolean }
   /** The command channel refused exec `id` (`busy`, `command-too-large`). */
   | { type: 'exec-error'; id: number; code: string; message: string }

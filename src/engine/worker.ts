@@ -1,13 +1,15 @@
 /// <reference lib="webworker" />
-// The engine's Worker entry: fetches and verifies the image, boots the virt board and runs it,
-// relaying console output out and keystrokes in. The main thread never runs the emulator.
+// The engine's Worker entry: fetches and verifies the image, restores its snapshot (or the page's
+// saved state) or boots the virt board, and runs it, relaying console output out and keystrokes
+// in; saves the running machine as a bundle on request. The main thread never runs the emulator.
 import { terminalCmdline } from './board/console-cmdline.js';
-import { toBase64 } from './command-channel.js';
+import { CommandError, toBase64 } from './command-channel.js';
 import { hartWasmUrl } from './hart.js';
 import { SHELL_PROMPT } from './console-session.js';
 import { writeCpio } from './cpio.js';
 import { BlobFetcher } from './image/blob-fetcher.js';
-import { loadImage } from './image/load-image.js';
+import { fetchManifest, loadManifestImage, manifestDisks } from './image/load-image.js';
+import type { ImageManifest } from './image/manifest.js';
 import { MachineHost, hostFailure } from './machine-host.js';
 import {
   type EngineErrorCode,
@@ -15,6 +17,8 @@ import {
   type HostMessage,
   OUTPUT_WINDOW,
 } from './protocol.js';
+import { packSnapshot, unpackSnapshot } from './snapshot/snapshot-bundle.js';
+import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION } from './snapshot/snapshot-file.js';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const encoder = new TextEncoder();
@@ -29,8 +33,13 @@ const host = new MachineHost(new BlobFetcher(), {
   execResult: (id, { exitCode, output, truncated }) =>
     post({ type: 'exec-result', id, exitCode, output, truncated }),
   execError: (id, code, message) => post({ type: 'exec-error', id, code, message }),
+  warning: (code, message) => fail(code, message, false),
 });
 const commands = host.commands;
+/** Whether the machine runs (created, and not stopped yet): what a save needs. */
+let running = false;
+/** The image's name: the label of a saved bundle. */
+let imageName = '';
 
 function post(message: EngineMessage): void {
   scope.postMessage(message);
@@ -73,20 +82,85 @@ async function writeFiles(files: { path: string; mode: number; content: string }
   }
 }
 
-async function boot(message: Extract<HostMessage, { type: 'boot' }>): Promise<void> {
-  const image = await loadImage(new URL(message.image), host.fetcher, (loaded, total) =>
-    post({ type: 'progress', phase: 'download', loaded, total }),
-  );
-  const files = message.files ?? [];
-  // Page files go into the initramfs when there is one (they exist before init runs), otherwise
-  // through the command channel before the script's first line.
-  const filesByChannel = image.initrd ? [] : files;
+type BootMessage = Extract<HostMessage, { type: 'boot' }>;
+
+/**
+ * Creates the machine from a snapshot, if there is one to restore: the page's bundle (`state`),
+ * else the image's own unless the page asked for a cold boot or another memory size (a snapshot
+ * is of one size). Returns whether it did. A snapshot that cannot be restored is reported (not
+ * fatal) and nothing of it runs: host.restore() throws before the machine exists.
+ */
+async function restore(
+  message: BootMessage,
+  manifest: ImageManifest,
+  manifestUrl: URL,
+): Promise<boolean> {
+  const { snapshot } = manifest;
+  const fromImage =
+    snapshot &&
+    message.boot !== 'cold' &&
+    (message.memoryMiB === undefined || message.memoryMiB === snapshot.memoryMiB);
+  if (!message.state && !fromImage) return false;
+  const from = message.state ? 'state' : 'image';
   post({ type: 'progress', phase: 'boot', loaded: 0, total: 1 });
+  const image = { name: manifest.name, kernel: manifest.kernel, disks: manifest.disks };
+  const disks = manifestDisks(manifest, manifestUrl);
+  try {
+    if (message.state) {
+      // Every blob is in the bundle, checked against its name; restore() checks the snapshot
+      // was taken on this image's kernel and disks.
+      const bundle = await unpackSnapshot(message.state);
+      await host.restore({ snapshot: bundle.manifest, image, blobs: bundle.blobs, disks });
+    } else {
+      // RAM comes chunk by chunk as the guest touches it, from the image's blobs: no kernel.
+      const blobs = new URL(manifest.blobs, manifestUrl).href;
+      await host.restore({ snapshot: snapshot!, image, blobs, disks });
+    }
+    return true;
+  } catch (error) {
+    const { code, message } = hostFailure(error);
+    post({
+      type: 'restore-failed',
+      from,
+      code,
+      message: `The ${from === 'state' ? 'saved state' : "image's snapshot"} could not be restored, so the machine boots cold instead: ${message}`,
+    });
+    return false;
+  }
+}
+
+async function boot(message: BootMessage): Promise<void> {
+  const manifestUrl = new URL(message.image);
+  // The manifest first: a restore needs neither the kernel nor the initramfs.
+  const manifest = await fetchManifest(manifestUrl, undefined, host.fetcher.timeouts);
+  imageName = manifest.name;
+  const files = message.files ?? [];
+  size = { cols: message.cols, rows: message.rows };
+  const restored = await restore(message, manifest, manifestUrl);
+  // Page files go into the initramfs when the machine boots with one (they exist before init
+  // runs), otherwise (a restored machine, an image without one) through the command channel
+  // before the script's first line.
+  let filesByChannel = files;
+  if (!restored) {
+    const image = await loadManifestImage(manifest, manifestUrl, host.fetcher, (loaded, total) =>
+      post({ type: 'progress', phase: 'download', loaded, total }),
+    );
+    if (image.initrd) filesByChannel = [];
+    post({ type: 'progress', phase: 'boot', loaded: 0, total: 1 });
+    await host.boot({
+      kernel: image.kernel,
+      initrd: image.initrd && withFiles(image.initrd, files),
+      memoryMiB: message.memoryMiB ?? image.memoryMiB,
+      disks: image.disks,
+      cmdline: terminalCmdline(image.cmdline),
+      // What a save names the snapshot's kernel and disks by.
+      image: { name: manifest.name, kernel: manifest.kernel, disks: manifest.disks },
+    });
+  }
   const decoder = new TextDecoder();
   let tail = '';
   let ready = false;
   let filesPlaced = false;
-  size = { cols: message.cols, rows: message.rows };
   const script = (message.script ?? '').split('\n').filter((line) => line.trim() !== '');
   let redrawWait: ReturnType<typeof setTimeout> | undefined;
   // The next line of the script, as if typed at this prompt.
@@ -108,12 +182,14 @@ async function boot(message: Extract<HostMessage, { type: 'boot' }>): Promise<vo
       // The console takes its size from a configuration change, once the guest listens. The
       // shell answers the SIGWINCH by redrawing its prompt: the script waits for that redraw
       // (or half a second), or the redraw would land in the middle of the first typed line.
+      // (A restored shell redrew its prompt for the host's own size change: see resumeGuest.)
       host.resize(size.cols, size.rows);
-      // `ready` means the page's files are in place: a page that sends a line at `ready` may
-      // run them at once.
-      void writeFiles(filesByChannel).then(() => {
+      // `ready` means the page's files are in place and, after a restore, the guest's clock and
+      // random state renewed (its first exec() comes after lt-resume's in the channel anyway):
+      // a page that sends a line at `ready` may run them at once.
+      void Promise.all([writeFiles(filesByChannel), host.resumed]).then(() => {
         filesPlaced = true;
-        post({ type: 'ready' });
+        post({ type: 'ready', restored });
         if (script.length > 0) redrawWait = setTimeout(typeNextLine, 500);
       });
       return;
@@ -121,20 +197,52 @@ async function boot(message: Extract<HostMessage, { type: 'boot' }>): Promise<vo
     // A prompt before the page's files are in place (the redraw) types nothing yet.
     if (filesPlaced) typeNextLine();
   };
-  await host.boot({
-    kernel: image.kernel,
-    initrd: image.initrd && withFiles(image.initrd, files),
-    memoryMiB: message.memoryMiB ?? image.memoryMiB,
-    disks: image.disks,
-    cmdline: terminalCmdline(image.cmdline),
-  });
-  const exit = await host.run();
+  running = true;
+  const exit = await host.run().finally(() => (running = false));
   if (exit.reason === 'panic') {
     // A panic after a failed disk read is reported as that disk error (disk-failures.ts).
     const { code, message } = host.panicFailure(exit);
     fail(code, message);
   } else if (exit.reason === 'poweroff' || exit.reason === 'reboot')
     post({ type: 'exit', reason: exit.reason });
+}
+
+/**
+ * Answers `save`: the running machine as a snapshot bundle, or why it cannot be saved. The
+ * machine runs on as soon as its state is copied (takeSnapshot), while the bundle is packed.
+ */
+async function save(id: number): Promise<void> {
+  try {
+    if (!running)
+      throw Object.assign(new Error('the machine is not running: it cannot be saved'), {
+        code: 'stopped',
+      });
+    const { manifest, blobs } = await host.save();
+    // A buffer of its own (packSnapshot's output), handed over whole.
+    const bundle = (await packSnapshot(
+      { format: SNAPSHOT_FORMAT, version: SNAPSHOT_VERSION, image: imageName, ...manifest },
+      blobs,
+    )) as Uint8Array<ArrayBuffer>;
+    scope.postMessage({ type: 'saved', id, bundle } satisfies EngineMessage, [bundle.buffer]);
+  } catch (error) {
+    post({ type: 'save-error', id, ...saveFailure(error) });
+  }
+}
+
+/** The code and sentence for a save that failed. */
+function saveFailure(error: unknown): { code: EngineErrorCode | 'stopped'; message: string } {
+  if (error instanceof CommandError && error.code === 'busy')
+    return {
+      code: 'busy',
+      message:
+        'The machine cannot be saved while an exec() command is queued or running: wait for every exec() to settle, then save.',
+    };
+  if (!running || (error as { code?: unknown }).code === 'stopped')
+    return {
+      code: 'stopped',
+      message: 'The machine stopped before it could be saved: restart it, then save.',
+    };
+  return hostFailure(error);
 }
 
 /** The image's initramfs with the page's files appended as one more archive. */
@@ -180,6 +288,9 @@ scope.addEventListener('message', (event: MessageEvent<HostMessage>) => {
       break;
     case 'exec-cancel':
       host.cancelExec(message.id);
+      break;
+    case 'save':
+      void save(message.id);
       break;
   }
 });
