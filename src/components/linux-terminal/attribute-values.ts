@@ -1,5 +1,6 @@
-// Attribute values a page can get wrong (`rows="abc"`, `memory="lots"`): each is read once, and
-// a bad one falls back to the default with a sentence saying so, never an exception mid-boot.
+// Attribute values a page can get wrong (`rows="abc"`, `memory="lots"`, `boot="warm"`): each is
+// read once, and a bad one falls back to the default with a sentence saying so, never an
+// exception mid-boot.
 
 export const DEFAULT_ROWS = 24;
 /** More rows than any screen shows; xterm.js allocates a buffer line per row. */
@@ -34,5 +35,17 @@ export function readMemory(
   return {
     value: undefined,
     problem: `memory="${written ?? memory}" is not a whole number of MiB: the machine gets the image's default. Set memory to a number such as 256.`,
+  };
+}
+
+export type BootMode = 'snapshot' | 'cold';
+
+/** `boot`: `snapshot` (the default) or `cold`; anything else is read as `snapshot`. */
+export function readBoot(boot: string | undefined | null): AttributeReading<BootMode> {
+  if (boot === undefined || boot === null || boot === 'snapshot') return { value: 'snapshot' };
+  if (boot === 'cold') return { value: 'cold' };
+  return {
+    value: 'snapshot',
+    problem: `boot="${boot}" is neither "snapshot" nor "cold": the machine restores the image's snapshot when it has one. Set boot to "cold" to boot the kernel.`,
   };
 }

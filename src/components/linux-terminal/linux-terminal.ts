@@ -16,7 +16,7 @@ import { dedent } from '../dedent.js';
 import { LinuxFile } from '../linux-file/linux-file.js';
 import type { ExecOptions, ExecResult } from './exec-types.js';
 export type { ExecOptions, ExecResult };
-import { readMemory, readRows } from './attribute-values.js';
+import { type BootMode, readBoot, readMemory, readRows } from './attribute-values.js';
 import { ERASE_PROGRESS, drawProgress, progressText } from './boot-progress.js';
 import { type ElementErrorCode, elementError, stoppedError } from './element-error.js';
 import { type MachineStop, machineOverlay } from './machine-overlay.js';
@@ -42,6 +42,10 @@ export interface LinuxTerminalProgressDetail {
   loaded: number;
   total: number;
 }
+export interface LinuxTerminalReadyDetail {
+  /** The machine was restored from a snapshot (the image's, or restoreState()'s), not booted. */
+  restored: boolean;
+}
 export interface LinuxTerminalExitDetail {
   reason: 'poweroff' | 'reboot';
 }
@@ -52,6 +56,13 @@ export type LinuxTerminalPrecachedDetail = PrecacheResult;
 
 type Status = 'idle' | 'booting' | 'ready' | 'exited' | 'error';
 
+/** A restoreState() under way: its bundle (until the Worker has it) and its promise. */
+interface PendingRestore {
+  state?: Uint8Array;
+  resolve: () => void;
+  reject: (error: Error) => void;
+}
+
 /**
  * A live Linux shell in the page: a RISC-V machine emulated in a Web Worker, shown with xterm.js.
  *
@@ -61,13 +72,15 @@ type Status = 'idle' | 'booting' | 'ready' | 'exited' | 'error';
  *   `<script type="text/x-shell">` (lines typed after boot).
  *
  * @event linux-terminal-progress - Download and boot progress: `detail.phase`, `loaded`, `total`.
- * @event linux-terminal-ready - The guest reached its shell prompt.
+ * @event linux-terminal-ready - The guest reached its shell prompt; `detail.restored` says whether
+ *   the machine was restored from a snapshot rather than booted.
  * @event linux-terminal-output - The guest printed text; `detail.data` holds it.
  * @event linux-terminal-exit - The guest powered off or rebooted; `detail.reason` says which.
  *   After a power-off the terminal shows "Machine stopped" with a Restart button; after a reboot
  *   the element boots the machine again (and `ready` waits for the new prompt).
  * @event linux-terminal-error - Something failed; `detail.code` and `detail.message` say what,
- *   `detail.fatal` whether the machine stopped.
+ *   `detail.fatal` whether the machine stopped. A snapshot that cannot be restored (the image's,
+ *   or restoreState()'s) is not fatal: the machine boots cold instead.
  * @event linux-terminal-precache-progress - Keeping the image for offline use: `detail.loaded` of
  *   `detail.total` blobs, `detail.bytes` of `detail.totalBytes` bytes stored.
  * @event linux-terminal-precached - The whole image is stored (and the service worker, if one is
@@ -96,6 +109,13 @@ export class LinuxTerminal extends LitElement {
 
   /** Guest memory in MiB; the image's default when unset. */
   @property({ type: Number }) memory?: number;
+
+  /**
+   * `snapshot` (the default): resume the machine the image saved at its prompt, when it has one
+   * (and `memory` is unset or the snapshot's size), which shows the prompt far sooner than a
+   * boot; `cold`: boot the kernel. Read at each boot (start, restart).
+   */
+  @property() boot: BootMode = 'snapshot';
 
   /** Shell lines typed after boot, one at each prompt; or use a child `<script type="text/x-shell">`. */
   @property() script?: string;
@@ -161,6 +181,13 @@ export class LinuxTerminal extends LitElement {
     { resolve: (r: ExecResult) => void; reject: (e: Error) => void }
   >();
   private nextExec = 1;
+  private readonly saves = new Map<
+    number,
+    { resolve: (state: Blob) => void; reject: (e: Error) => void }
+  >();
+  private nextSave = 1;
+  /** restoreState()'s: sent with the next boot, settled at its prompt or when it fails. */
+  private restore?: PendingRestore;
   private precaching?: Promise<void>;
   private precacheAbort?: AbortController;
   private precached = false;
@@ -267,7 +294,45 @@ export class LinuxTerminal extends LitElement {
 
   /** Stops the machine and boots it again from the image. */
   restart(): void {
+    this.replaceMachine();
+  }
+
+  /**
+   * The running machine as a snapshot bundle (docs/image-format.md, Snapshot bundles): its RAM,
+   * devices and disk writes, for restoreState() to resume later, here or in another page with the
+   * same image. Waits for the machine to be ready. Rejects with an Error whose `code` is
+   * `stopped` (no machine running), `busy` (an exec() is queued or running) or the engine's.
+   */
+  async saveState(): Promise<Blob> {
+    if (this.status !== 'booting' && this.status !== 'ready') throw stoppedError('saveState');
+    await this.ready;
+    if (!this.worker) throw stoppedError('saveState'); // it stopped meanwhile
+    const id = this.nextSave++;
+    return new Promise((resolve, reject) => {
+      this.saves.set(id, { resolve, reject });
+      this.post({ type: 'save', id });
+    });
+  }
+
+  /**
+   * Replaces the running machine, if any, with one resumed from `state` (a saveState() blob),
+   * and resolves once it is ready. A state that cannot be restored (damaged, of another image or
+   * version) rejects with an Error carrying the code (`snapshot-corrupt`, `snapshot-disk-mismatch`,
+   * `snapshot-chunk-mismatch`, `snapshot-version`...), and the element boots cold instead, with
+   * the same code in a non-fatal `linux-terminal-error`.
+   */
+  async restoreState(state: Blob): Promise<void> {
+    const bytes = new Uint8Array(await state.arrayBuffer());
+    return new Promise((resolve, reject) => this.replaceMachine({ state: bytes, resolve, reject }));
+  }
+
+  /**
+   * Stops the machine and boots another: from the image, or from `restore`'s state. One Worker at
+   * any time: the old one is gone before the new one is scheduled.
+   */
+  private replaceMachine(restore?: PendingRestore): void {
     this.stopMachine();
+    this.restore = restore;
     this.renewReady(); // `ready` is pending again from now until the new prompt
     if (this.isConnected) {
       this.status = 'booting';
@@ -436,12 +501,12 @@ export class LinuxTerminal extends LitElement {
     this.updateComplete.then(() =>
       // In a task of its own: twelve terminals started together do not open in one long task.
       inOwnTask(() => {
-        if (this.isConnected && this.started && !this.worker) this.boot();
+        if (this.isConnected && this.started && !this.worker) this.bootMachine();
       }),
     );
   }
 
-  private boot(): void {
+  private bootMachine(): void {
     const screen = this.screen;
     if (!screen) return;
     this.stop = undefined;
@@ -472,7 +537,9 @@ export class LinuxTerminal extends LitElement {
       }
       const memory = readMemory(this.memory, this.getAttribute('memory'));
       if (memory.problem) this.warn('invalid-attribute', memory.problem);
-      this.startWorker(image, memory.value, terminal);
+      const boot = readBoot(this.boot);
+      if (boot.problem) this.warn('invalid-attribute', boot.problem);
+      this.startWorker(image, memory.value, boot.value, terminal);
       // Something on the screen at once; the engine's progress messages redraw the line.
       terminal.write(drawProgress(progressText('download', 0, 0), terminal.cols));
       this.progressShown = true;
@@ -527,7 +594,12 @@ export class LinuxTerminal extends LitElement {
     return terminal;
   }
 
-  private startWorker(image: URL, memoryMiB: number | undefined, terminal: Terminal): void {
+  private startWorker(
+    image: URL,
+    memoryMiB: number | undefined,
+    boot: BootMode,
+    terminal: Terminal,
+  ): void {
     // Written out in full so that bundlers (rollup with scripts/rollup/url-assets.js, Vite)
     // recognise the Worker and bundle its entry.
     const worker = new Worker(new URL('../../engine/worker.js', import.meta.url), {
@@ -550,15 +622,23 @@ export class LinuxTerminal extends LitElement {
     const files = [...this.querySelectorAll('linux-file')]
       .filter((f): f is LinuxFile => f instanceof LinuxFile && f.path.startsWith('/'))
       .map((f) => ({ path: f.path, mode: f.modeBits, content: f.content }));
-    this.post({
-      type: 'boot',
-      image: image.href,
-      memoryMiB,
-      cols: terminal.cols,
-      rows: terminal.rows,
-      files,
-      script: this.scriptText(),
-    });
+    // restoreState()'s bundle goes to this Worker only (a reboot later restores the image's).
+    const state = this.restore?.state;
+    if (this.restore) this.restore.state = undefined;
+    worker.postMessage(
+      {
+        type: 'boot',
+        image: image.href,
+        memoryMiB,
+        cols: terminal.cols,
+        rows: terminal.rows,
+        files,
+        script: this.scriptText(),
+        boot,
+        state,
+      } satisfies HostMessage,
+      state ? [state.buffer] : [],
+    );
   }
 
   /** Switches to the WebGL renderer if it can run here; falls back to the DOM on any failure. */
@@ -610,6 +690,11 @@ export class LinuxTerminal extends LitElement {
   private stopMachine(readyError?: Error): void {
     for (const { reject } of this.execs.values()) reject(stoppedError('exec'));
     this.execs.clear();
+    for (const { reject } of this.saves.values()) reject(stoppedError('saveState'));
+    this.saves.clear();
+    // A restoreState() still under way ends with this machine (replaced, removed, or failed).
+    this.restore?.reject(readyError ?? stoppedError('restoreState'));
+    this.restore = undefined;
     if (this.terminal) forgetScreen(this.terminal);
     this.worker?.terminate();
     this.worker = undefined;
@@ -659,12 +744,41 @@ export class LinuxTerminal extends LitElement {
       case 'loaded':
         handLoadedUrls(message.urls);
         break;
-      case 'ready':
+      case 'ready': {
         this.status = 'ready';
         this.settleReady();
-        this.emit('linux-terminal-ready', {});
+        const restore = this.restore;
+        this.restore = undefined;
+        if (message.restored) restore?.resolve();
+        else restore?.reject(elementError('internal', 'restoreState: the machine booted cold'));
+        this.emit<LinuxTerminalReadyDetail>('linux-terminal-ready', {
+          restored: message.restored,
+        });
         this.precacheInBackground();
         break;
+      }
+      case 'restore-failed':
+        // The machine boots cold and runs on: an event, and restoreState()'s rejection if it
+        // was the page's state; nothing on the reader's screen.
+        if (message.from === 'state') {
+          this.restore?.reject(elementError(message.code, message.message));
+          this.restore = undefined;
+        }
+        this.emit<LinuxTerminalErrorDetail>('linux-terminal-error', {
+          code: message.code,
+          message: message.message,
+          fatal: false,
+        });
+        break;
+      case 'saved':
+      case 'save-error': {
+        const pending = this.saves.get(message.id);
+        this.saves.delete(message.id);
+        if (message.type === 'saved')
+          pending?.resolve(new Blob([message.bundle], { type: 'application/octet-stream' }));
+        else pending?.reject(elementError(message.code, message.message));
+        break;
+      }
       case 'progress':
         if (!this.guestSpoke && this.terminal) {
           const text = progressText(message.phase, message.loaded, message.total);
@@ -755,7 +869,7 @@ export class LinuxTerminal extends LitElement {
 declare global {
   interface GlobalEventHandlersEventMap {
     'linux-terminal-progress': CustomEvent<LinuxTerminalProgressDetail>;
-    'linux-terminal-ready': CustomEvent<Record<string, never>>;
+    'linux-terminal-ready': CustomEvent<LinuxTerminalReadyDetail>;
     'linux-terminal-output': CustomEvent<LinuxTerminalOutputDetail>;
     'linux-terminal-exit': CustomEvent<LinuxTerminalExitDetail>;
     'linux-terminal-error': CustomEvent<LinuxTerminalErrorDetail>;
