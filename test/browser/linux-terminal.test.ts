@@ -220,6 +220,7 @@ describe('<linux-terminal>', () => {
       new Blob([JSON.stringify(manifest)], { type: 'application/json' }),
     );
     el.autorun = true;
+    el.boot = 'cold'; // the image's snapshot is at its prompt: a panic needs a boot
     const failed = oneEvent(el, 'linux-terminal-error');
     document.body.append(el);
     const { detail } = await failed;
