@@ -66,18 +66,29 @@ function startWorker(): Worker {
   return new Worker(url);
 }
 
+/** Why a request to a machine that stopped fails: `stopped`, or the failure's own code. */
+function stoppedError(event: Extract<ThreadEvent, { type: 'exit' | 'error' }>): Error {
+  return event.type === 'exit'
+    ? Object.assign(new Error('the machine stopped'), { code: 'stopped' })
+    : Object.assign(new Error(event.message), { code: event.code });
+}
+
 export class MachineThread {
   private readonly worker: Worker;
   private readonly listeners = new Set<(event: ThreadEvent) => void>();
   private nextExec = 1;
+  /** How the machine ended, once it has: later requests fail at once with it. */
+  private ended: Error | undefined;
 
   constructor(image: BootImage) {
     this.worker = startWorker();
-    this.worker.on('message', (event: ThreadEvent) => this.listeners.forEach((l) => l(event)));
+    const emit = (event: ThreadEvent) => {
+      if (event.type === 'exit' || event.type === 'error') this.ended ??= stoppedError(event);
+      this.listeners.forEach((l) => l(event));
+    };
+    this.worker.on('message', emit);
     this.worker.on('error', (error) =>
-      this.listeners.forEach((l) =>
-        l({ type: 'error', code: 'worker-crashed', message: error.message }),
-      ),
+      emit({ type: 'error', code: 'worker-crashed', message: error.message }),
     );
     this.post({ type: 'boot', ...image });
   }
@@ -109,6 +120,7 @@ export class MachineThread {
     const id = this.nextExec++;
     const timeout = options.timeout ?? 60_000;
     return new Promise((resolve, reject) => {
+      if (this.ended) return reject(this.ended);
       const done = () => {
         clearTimeout(timer);
         off();
@@ -124,13 +136,10 @@ export class MachineThread {
           done();
           if (event.type === 'exec-result') resolve(event.result);
           else reject(Object.assign(new Error(event.message), { code: event.code }));
-        } else if (event.type === 'exit') {
+        } else if (event.type === 'exit' || event.type === 'error') {
+          // (An error: e.g. a snapshot's RAM chunk the machine could not have.)
           done();
-          reject(Object.assign(new Error('exec: the machine stopped'), { code: 'stopped' }));
-        } else if (event.type === 'error') {
-          // The machine stopped on a failure (a snapshot's RAM chunk it could not have...).
-          done();
-          reject(Object.assign(new Error(`exec: ${event.message}`), { code: event.code }));
+          reject(stoppedError(event));
         }
       });
       this.post({ type: 'exec', id, command, maxOutput: options.maxOutput });
@@ -153,18 +162,14 @@ export class MachineThread {
   /** The machine's figures: instructions, fetches, idleness, the restore's working set. */
   status(): Promise<Extract<ThreadEvent, { type: 'stats' }>> {
     return new Promise((resolve, reject) => {
+      if (this.ended) return reject(this.ended);
       const off = this.on((event) => {
         if (event.type === 'stats') {
           off();
           resolve(event);
         } else if (event.type === 'exit' || event.type === 'error') {
           off();
-          const stopped = event.type === 'exit';
-          reject(
-            Object.assign(new Error(stopped ? 'the machine stopped' : event.message), {
-              code: stopped ? 'stopped' : event.code,
-            }),
-          );
+          reject(stoppedError(event));
         }
       });
       this.post({ type: 'stats' });
@@ -187,18 +192,17 @@ export class MachineThread {
   /** A snapshot of the running machine, taken in the worker. */
   save(): Promise<{ snapshot: SnapshotManifest; blobs: Map<string, Uint8Array> }> {
     return new Promise((resolve, reject) => {
+      if (this.ended) return reject(this.ended);
       const off = this.on((event) => {
         if (event.type === 'saved') {
           off();
           resolve({ snapshot: event.snapshot, blobs: new Map(event.blobs) });
-        } else if (event.type === 'save-error' || event.type === 'exit' || event.type === 'error') {
+        } else if (event.type === 'save-error') {
           off();
-          const message = event.type === 'exit' ? 'the machine stopped' : event.message;
-          reject(
-            Object.assign(new Error(message), {
-              code: event.type === 'exit' ? 'stopped' : event.code,
-            }),
-          );
+          reject(Object.assign(new Error(event.message), { code: event.code }));
+        } else if (event.type === 'exit' || event.type === 'error') {
+          off();
+          reject(stoppedError(event));
         }
       });
       this.post({ type: 'save' });
