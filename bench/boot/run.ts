@@ -1,6 +1,9 @@
 // `npm run bench:boot`: boot-to-prompt time and two guest workloads (md5sum of 8 MiB from
 // /dev/zero, a shell arithmetic loop) on the engine and, where qemu-system-riscv64 is installed,
-// on QEMU's virt machine with the same kernel and initramfs. A benchmark: it prints figures.
+// on QEMU's virt machine with the same kernel and initramfs; then, in the same run, the engine
+// restoring the image's snapshot against booting it cold (time to a prompt that answers, and the
+// bytes fetched before it), for busybox and, when it is built, Debian. A benchmark: it prints
+// figures.
 import { spawn, spawnSync } from 'node:child_process';
 import { ConsoleSession, GuestError } from '../../src/engine/console-session.js';
 import { GuestShell } from '../../src/engine/node/guest-shell.js';
@@ -44,7 +47,7 @@ async function measure(session: ConsoleSession, close: () => Promise<unknown>): 
 }
 
 async function engine(): Promise<Figures> {
-  const guest = new GuestShell(await loadBootImage({}));
+  const guest = new GuestShell(await loadBootImage({ cold: true }));
   return measure(guest, () => guest.terminate());
 }
 
@@ -105,3 +108,74 @@ if (!hasQemu)
   console.log(
     '\nqemu-system-riscv64 is not installed (Debian package qemu-system-misc): no comparison',
   );
+
+// ---- snapshot restore against cold boot, same run
+
+interface StartFigures {
+  seconds: number;
+  bytes: number;
+  restored: boolean;
+  /** After the prompt: seconds for `python3 -c pass` (Debian only). */
+  python?: number;
+}
+
+/**
+ * From loading the image to a prompt that answers a command (the session's ready(), which types
+ * one and waits for the next prompt), and the bytes of blobs fetched by then (as stored, gzip'd).
+ */
+async function start(image: string, cold: boolean, python: boolean): Promise<StartFigures> {
+  const started = performance.now();
+  const guest = new GuestShell(await loadBootImage({ image, cold }));
+  try {
+    await guest.ready();
+    const seconds = (performance.now() - started) / 1000;
+    const { bytes } = await guest.thread.fetched();
+    const figures: StartFigures = { seconds, bytes, restored: guest.restored === true };
+    if (python) {
+      const t = performance.now();
+      const result = await guest.exec('python3 -c pass');
+      if (result.exitCode !== 0) throw new Error(`python3 -c pass failed: ${result.output}`);
+      figures.python = (performance.now() - t) / 1000;
+    }
+    return figures;
+  } finally {
+    await guest.terminate();
+  }
+}
+
+const spread = (values: number[]) =>
+  `${median(values).toFixed(3)} (${Math.min(...values).toFixed(3)}–${Math.max(...values).toFixed(3)})`;
+
+const { existsSync } = await import('node:fs');
+for (const image of ['busybox', 'debian']) {
+  if (!existsSync(builtInManifest(image))) {
+    console.log(`\n${image}: not built, skipped`);
+    continue;
+  }
+  if (!(await loadBootImage({ image })).snapshot) {
+    console.log(`\n${image}: the image has no snapshot, skipped`);
+    continue;
+  }
+  const python = image === 'debian';
+  const cold: StartFigures[] = [];
+  const restored: StartFigures[] = [];
+  // Interleaved, so that both see the same machine load.
+  for (let i = 0; i < runs; i++) {
+    cold.push(await start(image, true, python));
+    restored.push(await start(image, false, python));
+  }
+  if (!restored.every((f) => f.restored)) throw new Error(`${image}: the snapshot did not restore`);
+  const c = median(cold.map((f) => f.seconds));
+  const r = median(restored.map((f) => f.seconds));
+  console.log(`\n${image}: to a prompt that answers, ${runs} runs, median (min–max) seconds`);
+  console.log(`  cold boot        ${spread(cold.map((f) => f.seconds))}`);
+  console.log(`  snapshot restore ${spread(restored.map((f) => f.seconds))}`);
+  console.log(`  restore / cold   ${(r / c).toFixed(2)}x`);
+  console.log(
+    `  bytes fetched before the prompt: cold ${median(cold.map((f) => f.bytes)).toLocaleString('en')}, restore ${median(restored.map((f) => f.bytes)).toLocaleString('en')}`,
+  );
+  if (python)
+    console.log(
+      `  python3 -c pass after the prompt: cold ${spread(cold.map((f) => f.python!))}, restore ${spread(restored.map((f) => f.python!))}`,
+    );
+}

@@ -24,6 +24,10 @@ import { changelogEpoch, reproducibleEnv } from './reproducible.mjs';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 // The image builder is the package's own TypeScript.
 const { buildImage } = await tsImport('../../src/images/builder/build-image.ts', import.meta.url);
+const { snapshotImage } = await tsImport(
+  '../../src/images/builder/image-snapshot.ts',
+  import.meta.url,
+);
 const { ext2FromFolder } = await tsImport(
   '../../src/images/builder/ext2-from-folder.ts',
   import.meta.url,
@@ -220,7 +224,10 @@ export async function buildBusyboxImage({ work, out, jobs, clean, compile }) {
     },
     out,
   });
-  pruneImageFolder(out, manifest);
   console.log(`images: ${blobsWritten} blobs written, ${blobsKept} unchanged`);
-  return manifest;
+  // The snapshot readers restore instead of booting: the machine at its first prompt.
+  const snapshot = await snapshotImage(join(out, 'manifest.json'), { log: console.log });
+  const withSnapshot = { ...manifest, snapshot };
+  pruneImageFolder(out, withSnapshot);
+  return withSnapshot;
 }
