@@ -1,15 +1,14 @@
 // `npm run bench:page`: the element in headless Chromium (Debian's), on the built bundle served
-// like any static site. Prints: time from the element connected to the shell prompt, with the
-// image blobs the server sent for it (the first boot cold, the next ones from the browser's HTTP
-// cache, revalidated), and the same for the debian image with a first Python run where it is
-// built; the
-// main thread's longest tasks while the guest prints about 10 MB; the bundle sizes it loaded.
+// like any static site. Prints, for busybox and (where built) Debian: time from the element
+// connected to a prompt that accepts input, restoring the image's snapshot with nothing cached,
+// then cold boots and snapshot restores in turn with the HTTP cache warm (medians, spread, the
+// ratio), with Debian's first `python3 -c pass`; twelve terminals at once; the main thread's
+// longest tasks while the guest prints about 10 MB; idle CPU; the bundle sizes it loaded.
 // A benchmark: it prints figures and asserts nothing.
 import { startDevServer } from '@web/dev-server';
 import puppeteer from 'puppeteer-core';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { allBlobs, parseManifest } from '../../src/engine/image/manifest.js';
+import { existsSync, readFileSync } from 'node:fs';
 
 const runs = Number(process.env.BENCH_RUNS ?? 3);
 /** Image blobs the server answered, and the bytes of those sent with a body (200). */
@@ -51,73 +50,105 @@ const page = await browser.newPage();
 await page.setViewport({ width: 1000, height: 700 });
 await page.goto(`http://127.0.0.1:${port}/demo/bench.html`, { waitUntil: 'load' });
 
-const boots: number[] = [];
-for (let i = 0; i < runs; i++) {
+interface Start {
+  ms: number;
+  restored: boolean;
+  requests: number;
+  bytes: number;
+  /** Debian: a first `python3 -c pass` after the prompt, in ms. */
+  python?: number;
+}
+
+/**
+ * Appends a terminal and waits for its prompt (the element's `ready`: the prompt accepts input):
+ * the time from the element's connection, whether it restored a snapshot, and the image blobs the
+ * server sent meanwhile.
+ */
+async function start(image: string, boot: 'snapshot' | 'cold', python = false): Promise<Start> {
   const before = { ...served };
-  boots.push(
-    await page.evaluate(async () => {
+  const { ms, restored, pythonMs } = await page.evaluate(
+    async (image, boot, python) => {
       const el = document.createElement('linux-terminal') as HTMLElement & {
         autorun: boolean;
+        image: string;
+        boot: string;
         ready: Promise<void>;
+        exec(c: string): Promise<{ exitCode: number }>;
       };
       el.autorun = true;
+      el.image = image;
+      el.boot = boot;
+      let restored = false;
+      el.addEventListener('linux-terminal-ready', (e) => {
+        restored = (e as CustomEvent<{ restored: boolean }>).detail.restored;
+      });
       const started = performance.now();
       document.body.append(el);
       await el.ready;
       const ms = performance.now() - started;
+      let pythonMs: number | undefined;
+      if (python) {
+        const t = performance.now();
+        const { exitCode } = await el.exec('python3 -c pass');
+        if (exitCode !== 0) throw new Error(`python3 -c pass exited ${exitCode}`);
+        pythonMs = performance.now() - t;
+      }
       el.remove();
-      return ms;
-    }),
+      return { ms, restored, pythonMs };
+    },
+    image,
+    boot,
+    python,
   );
-  console.log(
-    `boot ${i + 1} (${i === 0 ? 'cold' : 'HTTP cache'}): ${boots[i].toFixed(0)} ms to the prompt; ${served.requests - before.requests} blob requests, ${((served.bytes - before.bytes) / 1024).toFixed(1)} KiB of blobs sent`,
-  );
+  return {
+    ms,
+    restored,
+    requests: served.requests - before.requests,
+    bytes: served.bytes - before.bytes,
+    python: pythonMs,
+  };
 }
-boots.sort((a, b) => a - b);
-console.log(
-  `connected → prompt: median ${boots[Math.floor(runs / 2)].toFixed(0)} ms (runs: ${boots.map((b) => b.toFixed(0)).join(', ')} ms)`,
-);
 
-// The debian image, where it has been built (npm run images:build -- debian): the prompt, then
-// a first `python3 -c pass`, with the blobs each needed, against what the image stores.
-const debianManifest = 'src/images/debian/dist/manifest.json';
-if (existsSync(debianManifest)) {
-  const stored = allBlobs(
-    parseManifest(readFileSync(debianManifest, 'utf8'), debianManifest),
-  ).reduce((sum, blob) => sum + statSync(`src/images/debian/dist/blobs/${blob.sha256}.gz`).size, 0);
-  const start = { ...served };
-  const prompt = await page.evaluate(async (url) => {
-    const el = document.createElement('linux-terminal') as HTMLElement & {
-      autorun: boolean;
-      image: string;
-      ready: Promise<void>;
-    };
-    el.id = 'debian';
-    el.image = url;
-    el.autorun = true;
-    const started = performance.now();
-    document.body.append(el);
-    await el.ready;
-    return performance.now() - started;
-  }, `/${debianManifest}`);
-  const atPrompt = { ...served };
-  const python = await page.evaluate(async () => {
-    const el = document.getElementById('debian') as HTMLElement & {
-      exec(c: string): Promise<{ exitCode: number }>;
-    };
-    const started = performance.now();
-    const { exitCode } = await el.exec('python3 -c pass');
-    const ms = performance.now() - started;
-    el.remove();
-    if (exitCode !== 0) throw new Error(`python3 -c pass exited ${exitCode}`);
-    return ms;
-  });
-  const kib = (bytes: number) => `${(bytes / 1024).toFixed(0)} KiB`;
-  const share = (bytes: number) => `${((100 * bytes) / stored).toFixed(1)}%`;
+const median = (values: number[]) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const spread = (values: number[]) =>
+  `${median(values).toFixed(0)} ms (${Math.min(...values).toFixed(0)}–${Math.max(...values).toFixed(0)})`;
+const kib = (bytes: number) => `${(bytes / 1024).toFixed(0)} KiB`;
+
+// For each image: a first restore with nothing cached (every blob over HTTP from localhost),
+// then cold boots and restores in turn with the browser's HTTP cache warm, in the same run.
+const images = [
+  ['busybox', '/src/images/busybox/dist/manifest.json'],
+  ['debian', '/src/images/debian/dist/manifest.json'],
+] as const;
+for (const [name, url] of images) {
+  if (!existsSync(url.slice(1))) {
+    console.log(`${name}: not built, skipped`);
+    continue;
+  }
+  const python = name === 'debian';
+  const first = await start(url, 'snapshot', python);
   console.log(
-    `debian, cold: prompt ${prompt.toFixed(0)} ms (${atPrompt.requests - start.requests} blobs, ${kib(atPrompt.bytes - start.bytes)} = ${share(atPrompt.bytes - start.bytes)} of ${kib(stored)} stored); ` +
-      `then python3 -c pass ${python.toFixed(0)} ms (${served.requests - atPrompt.requests} more blobs; ${kib(served.bytes - start.bytes)} = ${share(served.bytes - start.bytes)} in all)`,
+    `${name}, snapshot, nothing cached: prompt ${first.ms.toFixed(0)} ms (${first.restored ? 'restored' : 'NOT restored'}; ${first.requests} blob requests, ${kib(first.bytes)} sent)${python ? `; python3 -c pass ${first.python!.toFixed(0)} ms` : ''}`,
   );
+  const cold: Start[] = [];
+  const restored: Start[] = [];
+  for (let i = 0; i < runs; i++) {
+    cold.push(await start(url, 'cold', python));
+    restored.push(await start(url, 'snapshot', python));
+  }
+  const c = median(cold.map((f) => f.ms));
+  const r = median(restored.map((f) => f.ms));
+  console.log(`${name}, HTTP cache warm, ${runs} runs each, connected → prompt, median (min–max):`);
+  console.log(`  cold boot         ${spread(cold.map((f) => f.ms))}`);
+  console.log(
+    `  snapshot restore  ${spread(restored.map((f) => f.ms))}${restored.every((f) => f.restored) ? '' : ' (SOME DID NOT RESTORE)'}`,
+  );
+  console.log(`  restore / cold    ${(r / c).toFixed(2)}x`);
+  if (python)
+    console.log(
+      `  python3 -c pass after the prompt: cold ${spread(cold.map((f) => f.python!))}, restore ${spread(restored.map((f) => f.python!))}`,
+    );
 }
 
 // Twelve terminals appended at once (a page of examples): the main thread's long tasks (over

@@ -11,7 +11,11 @@ import {
   type SnapshotDescription,
 } from '../engine/snapshot/snapshot-file.js';
 import { ImageBuildError } from '../images/builder/image-build-error.js';
-import { recordWorkingSet, snapshotColdBoot } from '../images/builder/image-snapshot.js';
+import {
+  recordWorkingSet,
+  snapshotColdBoot,
+  withWorkingSet,
+} from '../images/builder/image-snapshot.js';
 import { Leftovers } from '../images/builder/leftovers.js';
 import { checkOutFolder } from '../images/builder/out-folder.js';
 import { formatSize } from '../images/builder/size.js';
@@ -132,15 +136,18 @@ async function saveCommand(argv: string[]): Promise<number> {
       version: SNAPSHOT_VERSION,
       image: taken.imageName,
     };
-    const write = (workingSet: number[]) =>
-      writeSnapshotFolder(options.out, { ...description, workingSet }, taken.blobs, {
+    const write = (snapshot: SnapshotDescription) =>
+      writeSnapshotFolder(options.out, snapshot, taken.blobs, {
         force: options.force,
         leftovers,
       });
-    const first = await write([]);
+    const first = await write(description);
     // The working set comes from restoring the folder just written, on the same image.
     const workingSet = await recordWorkingSet({ image, state: options.out }, deadline);
-    const { snapshotPath } = await write(workingSet);
+    const { snapshotPath } = await write({
+      ...description,
+      ...(await withWorkingSet(description, taken.blobs, workingSet)),
+    });
     const { ram, disks } = taken.snapshot;
     const stored = ram.chunks.filter(Boolean).length;
     console.log(`linux-terminal snapshot save: wrote ${snapshotPath} (image '${taken.imageName}')`);

@@ -157,7 +157,8 @@ export class MachineHost {
     const { blobs } = spec;
     const source: ChunkSource =
       typeof blobs === 'string'
-        ? (sha256, size) => this.fetcher.get(new URL(`${sha256}.gz`, blobs), { sha256, size })
+        ? (sha256, size, urgent) =>
+            this.fetcher.get(new URL(`${sha256}.gz`, blobs), { sha256, size }, { urgent })
         : async (sha256, size) => {
             const bytes = blobs.get(sha256);
             if (bytes?.length !== size)

@@ -323,3 +323,21 @@ test('a slow blob that keeps sending is not timed out', async () => {
   server.fault(path, { answer: 'slow' });
   assert.deepEqual(await fast({ timeouts: { firstByteMs: 200, idleMs: 200 } }).get(url, ref), data);
 });
+
+test('an urgent get goes before queued ones, even one queued earlier as a prefetch', async () => {
+  const blobs = Array.from({ length: 8 }, () => blob(2000));
+  for (const b of blobs) server.fault(b.path, { delayMs: 20 });
+  const fetcher = fast({ concurrency: 1 });
+  // Prefetches: the first takes the only slot, the others queue in order.
+  const prefetches = blobs.map((b) => fetcher.get(b.url, b.ref));
+  // The guest now waits for the last one (queued as a prefetch) and for a new one.
+  const waited = fetcher.get(blobs[7].url, blobs[7].ref, { urgent: true });
+  const extra = blob(2000);
+  const fresh = fetcher.get(extra.url, extra.ref, { urgent: true });
+  await Promise.all([...prefetches, waited, fresh]);
+  const order = server.log.map((entry) => entry.path);
+  assert.equal(order[0], blobs[0].path, 'the running prefetch goes on');
+  // Both urgent ones before every prefetch still queued; the last one asked first.
+  assert.deepEqual(order.slice(1, 3), [extra.path, blobs[7].path]);
+  assert.equal(order.length, 9);
+});

@@ -35,7 +35,9 @@ import {
   checkSnapshotFits,
   diskFingerprint,
   snapshotBlobs,
+  snapshotProblem,
 } from '../../src/engine/snapshot/snapshot-manifest.js';
+import { withWorkingSet } from '../../src/images/builder/image-snapshot.js';
 import { buildImage } from '../../src/images/builder/build-image.js';
 import {
   addSnapshotToImage,
@@ -534,5 +536,24 @@ test('a snapshot written to its own folder, and into an image', async () => {
   await rejectsWith(
     addSnapshotToImage(image.manifestPath, snapshot, blobs),
     'snapshot-disk-mismatch',
+  );
+});
+
+test('a working-set pack holds the working set chunks in order, is checked, and is a blob of the snapshot', async () => {
+  const { snapshot, blobs } = await sample();
+  const packed = await withWorkingSet(snapshot, blobs, [7, 0]);
+  const pack = blobs.get(packed.workingSetPack!.sha256)!;
+  assert.equal(pack.length, 2 * 65536);
+  assert.deepEqual(pack.subarray(0, 65536), blobs.get(snapshot.ram.chunks[7]!));
+  assert.deepEqual(pack.subarray(65536), blobs.get(snapshot.ram.chunks[0]!));
+  assert.equal(snapshotProblem(packed), undefined);
+  assert.ok(snapshotBlobs(packed).some((b) => b.sha256 === packed.workingSetPack!.sha256));
+  assert.match(
+    snapshotProblem({ ...packed, workingSetPack: { ...packed.workingSetPack!, size: 65536 } })!,
+    /"workingSetPack" must be the 2 working-set chunks/,
+  );
+  assert.match(
+    snapshotProblem({ ...packed, workingSet: [7, 3] })!,
+    /"workingSet" lists a chunk of zeros/,
   );
 });

@@ -163,7 +163,8 @@ export class BlobFetcher {
   /** Public so that a Worker can set them when its boot message arrives. */
   timeouts: FetchTimeouts;
   private active = 0;
-  private readonly queue: (() => void)[] = [];
+  /** Fetches waiting for a slot, by the blob they fetch, in the order they go. */
+  private readonly queue: { sha256: string; go: () => void }[] = [];
   private readonly inFlight = new Map<string, Promise<Uint8Array>>();
 
   constructor(options: BlobFetcherOptions = {}) {
@@ -174,21 +175,32 @@ export class BlobFetcher {
     this.timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
   }
 
-  /** The verified content of blob `ref`, stored at `url`. Concurrent calls for one blob share a fetch. */
-  get(url: URL, ref: BlobRef): Promise<Uint8Array> {
+  /**
+   * The verified content of blob `ref`, stored at `url`. Concurrent calls for one blob share a
+   * fetch. An `urgent` blob (the guest is stopped waiting for it) goes before every queued one,
+   * even if it was queued earlier as a prefetch.
+   */
+  get(url: URL, ref: BlobRef, options: { urgent?: boolean } = {}): Promise<Uint8Array> {
     let pending = this.inFlight.get(ref.sha256);
     if (!pending) {
-      pending = this.withRetries(url, ref).finally(() => this.inFlight.delete(ref.sha256));
+      pending = this.withRetries(url, ref, options.urgent ?? false).finally(() =>
+        this.inFlight.delete(ref.sha256),
+      );
       this.inFlight.set(ref.sha256, pending);
+    } else if (options.urgent) {
+      const at = this.queue.findIndex((waiting) => waiting.sha256 === ref.sha256);
+      if (at > 0) this.queue.unshift(...this.queue.splice(at, 1));
     }
     return pending;
   }
 
-  private async withRetries(url: URL, ref: BlobRef): Promise<Uint8Array> {
+  private async withRetries(url: URL, ref: BlobRef, urgent: boolean): Promise<Uint8Array> {
     for (let attempt = 0; ; attempt++) {
       try {
         // After a bad body, ask past any HTTP cache that may hold the bad copy.
-        return await this.slot(() => this.once(url, ref, attempt > 0 ? 'reload' : 'default'));
+        return await this.slot(ref.sha256, urgent, () =>
+          this.once(url, ref, attempt > 0 ? 'reload' : 'default'),
+        );
       } catch (error) {
         if (attempt >= this.retries || !transient(error)) throw error;
         await sleep(this.backoffMs * 2 ** attempt);
@@ -197,16 +209,19 @@ export class BlobFetcher {
   }
 
   /** Runs `task` when fewer than `concurrency` tasks are running. */
-  private async slot<T>(task: () => Promise<T>): Promise<T> {
+  private async slot<T>(sha256: string, urgent: boolean, task: () => Promise<T>): Promise<T> {
     // A freed slot passes straight to the next waiter (`active` unchanged), so a call arriving
     // before that waiter resumes cannot take it too.
     if (this.active < this.concurrency) this.active++;
-    else await new Promise<void>((r) => this.queue.push(r));
+    else
+      await new Promise<void>((go) =>
+        urgent ? this.queue.unshift({ sha256, go }) : this.queue.push({ sha256, go }),
+      );
     try {
       return await task();
     } finally {
       const next = this.queue.shift();
-      if (next) next();
+      if (next) next.go();
       else this.active--;
     }
   }

@@ -9,7 +9,8 @@ import { ImageError } from '../image/image-error.js';
 import type { PageMap } from '../page-map.js';
 
 /** Fetches the blob `sha256` of `size` bytes, verified. */
-export type ChunkSource = (sha256: string, size: number) => Promise<Uint8Array>;
+/** Fetches the blob `sha256` of `size` bytes, verified; `urgent` when the guest waits for it. */
+export type ChunkSource = (sha256: string, size: number, urgent?: boolean) => Promise<Uint8Array>;
 
 export class LazyRam implements RamLoader {
   /** Chunk indices in the order the guest first needed them (prefetches not counted). */
@@ -59,7 +60,7 @@ export class LazyRam implements RamLoader {
           );
     }
     if (!this.touched.includes(index)) this.touched.push(index);
-    return this.load(index);
+    return this.load(index, true);
   }
 
   /** Starts fetching `indices` (a working set) so that the guest finds them in RAM. */
@@ -70,6 +71,28 @@ export class LazyRam implements RamLoader {
         this.load(index).catch(() => {});
   }
 
+  /**
+   * Puts the chunks of a working-set pack into RAM: `pack` holds chunks `indices` one after
+   * another. The pack was verified as a whole against its name, which the snapshot's manifest
+   * gives with the chunks' names.
+   */
+  fillFromPack(indices: readonly number[], pack: Uint8Array): void {
+    if (pack.length !== indices.length * this.chunkSize)
+      throw new ImageError(
+        'snapshot-corrupt',
+        `the working-set pack holds ${pack.length} bytes for ${indices.length} chunks; take the snapshot again`,
+      );
+    indices.forEach((index, i) => {
+      if (this.present(index) || this.inFlight.has(index)) return;
+      this.ram.set(
+        pack.subarray(i * this.chunkSize, (i + 1) * this.chunkSize),
+        index * this.chunkSize,
+      );
+      this.pages.markPresent(index * this.chunkSize, this.chunkSize);
+      this.arrived.add(index);
+    });
+  }
+
   /** Fetches every chunk not in yet (before saving a copy that must stand alone). */
   async loadAll(): Promise<void> {
     await Promise.all(
@@ -77,11 +100,15 @@ export class LazyRam implements RamLoader {
     );
   }
 
-  private load(index: number): Promise<void> {
-    let loading = this.inFlight.get(index);
-    if (loading) return loading;
+  private load(index: number, urgent = false): Promise<void> {
     const sha256 = this.chunks[index]!;
-    loading = this.source(sha256, this.chunkSize)
+    let loading = this.inFlight.get(index);
+    if (loading) {
+      // A prefetch the guest now waits for goes before the others.
+      if (urgent) void this.source(sha256, this.chunkSize, true).catch(() => {});
+      return loading;
+    }
+    loading = this.source(sha256, this.chunkSize, urgent)
       .then((bytes) => {
         this.ram.set(bytes, index * this.chunkSize);
         this.pages.markPresent(index * this.chunkSize, this.chunkSize);

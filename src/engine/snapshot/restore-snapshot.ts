@@ -50,6 +50,12 @@ export async function restoreSnapshot(
   options: Omit<RestoreOptions, 'ramLoader' | 'loadRam'> & { disks: BlockBackend[] },
 ): Promise<RestoredMachine> {
   await checkSnapshotFits(snapshot, image);
+  // The working set in one request, started at once; if it cannot be had, its chunks are
+  // fetched one by one instead (each checked on its own).
+  const pack = snapshot.workingSetPack;
+  const packed = pack
+    ? source(pack.sha256, pack.size, true).catch(() => undefined)
+    : Promise.resolve(undefined);
   const state = parseState(await source(snapshot.state.sha256, snapshot.state.size));
   // The disks' written pages, all of them before anything runs (few: what the guest wrote
   // before the snapshot).
@@ -78,7 +84,7 @@ export async function restoreSnapshot(
     const machine = await VirtMachine.fromState(state, {
       ...options,
       ramLoader: { fill: (offset) => ram!.fill(offset) },
-      loadRam: (m) => {
+      loadRam: async (m) => {
         ram = new LazyRam(
           m.hart.ram,
           m.hart.pageMap,
@@ -87,7 +93,9 @@ export async function restoreSnapshot(
           source,
         );
         m.hart.flushTranslations();
-        ram.prefetch(snapshot.workingSet);
+        const bytes = await packed;
+        if (bytes) ram.fillFromPack(snapshot.workingSet, bytes);
+        else ram.prefetch(snapshot.workingSet);
       },
     });
     return { machine, ram: ram!, state };

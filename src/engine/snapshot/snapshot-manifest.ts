@@ -45,6 +45,12 @@ export interface SnapshotManifest {
   disks: SnapshotDisk[];
   /** RAM chunk indices, in the order the guest first touched them after a restore: prefetched. */
   workingSet: number[];
+  /**
+   * The working set's chunks in one blob: their contents one after another, in `workingSet`
+   * order (each `ram.chunkSize` bytes). A restore fetches it first, as one request, instead of
+   * each chunk on its own; the chunks are stored on their own too, for readers that do not.
+   */
+  workingSetPack?: BlobRef;
   /** SHA-256 of the kernel the machine was booted with. */
   kernel: string;
 }
@@ -119,8 +125,20 @@ export function snapshotProblem(value: unknown, at = ''): string | undefined {
   return (
     ramProblem(s.ram, s.memoryMiB!, at) ||
     s.disks.map((disk, i) => diskProblem(disk, i, at)).find((p) => p !== undefined) ||
-    workingSetProblem(s.workingSet, s.ram!.chunks.length, at)
+    workingSetProblem(s.workingSet, s.ram!.chunks.length, at) ||
+    packProblem(s as SnapshotManifest, at)
   );
+}
+
+function packProblem(s: SnapshotManifest, at: string): string | undefined {
+  const pack = s.workingSetPack;
+  if (pack === undefined) return undefined;
+  if (!isBlobRef(pack)) return `"${at}workingSetPack" must be {size, sha256} of at most 512 MiB`;
+  if (pack.size !== s.workingSet.length * s.ram.chunkSize)
+    return `"${at}workingSetPack" must be the ${s.workingSet.length} working-set chunks (${s.workingSet.length * s.ram.chunkSize} bytes), not ${pack.size} bytes`;
+  if (s.workingSet.some((index) => s.ram.chunks[index] === null))
+    return `"${at}workingSet" lists a chunk of zeros, which a pack cannot hold`;
+  return undefined;
 }
 
 /** The disk fields a snapshot is checked against. */
@@ -178,6 +196,7 @@ export async function checkSnapshotFits(
 /** Every distinct blob a snapshot names: its state, RAM chunks and written pages. */
 export function snapshotBlobs(s: SnapshotManifest): BlobRef[] {
   const seen = new Map<string, BlobRef>([[s.state.sha256, s.state]]);
+  if (s.workingSetPack) seen.set(s.workingSetPack.sha256, s.workingSetPack);
   const add = (sha256: string | null, size: number) => {
     if (sha256 && !seen.has(sha256)) seen.set(sha256, { sha256, size });
   };

@@ -9,6 +9,7 @@ import { type ImageRequest, loadBootImage } from '../../engine/node/images.js';
 import { SHELL_PROMPT } from '../../engine/console-session.js';
 import { MachineThread, type ThreadEvent } from '../../engine/node/machine-thread.js';
 import type { SnapshotManifest } from '../../engine/snapshot/snapshot-manifest.js';
+import { sha256Hex } from '../../engine/image/blob-fetcher.js';
 import { ImageBuildError } from './image-build-error.js';
 import { addSnapshotToImage } from './snapshot-files.js';
 
@@ -172,6 +173,23 @@ export async function recordWorkingSet(request: ImageRequest, deadline: number):
   }
 }
 
+/**
+ * `snapshot` with its working set, and the working set's chunks again as one blob (added to
+ * `blobs`), which a restore fetches first, in one request, before the guest runs.
+ */
+export async function withWorkingSet(
+  snapshot: SnapshotManifest,
+  blobs: Map<string, Uint8Array>,
+  workingSet: number[],
+): Promise<SnapshotManifest> {
+  const { chunkSize, chunks } = snapshot.ram;
+  const pack = new Uint8Array(workingSet.length * chunkSize);
+  workingSet.forEach((index, i) => pack.set(blobs.get(chunks[index]!)!, i * chunkSize));
+  const sha256 = await sha256Hex(pack);
+  blobs.set(sha256, pack);
+  return { ...snapshot, workingSet, workingSetPack: { size: pack.length, sha256 } };
+}
+
 /** Adds a snapshot to the image at `manifestPath` (rewritten as version 2); returns it. */
 export async function snapshotImage(
   manifestPath: string,
@@ -184,7 +202,7 @@ export async function snapshotImage(
   log(`snapshot: ${taken.snapshot.ram.chunks.filter(Boolean).length} RAM chunks stored`);
 
   const workingSet = await recordWorkingSet({ image: manifestPath }, deadline);
-  const snapshot = { ...taken.snapshot, workingSet };
+  const snapshot = await withWorkingSet(taken.snapshot, taken.blobs, workingSet);
   await addSnapshotToImage(manifestPath, snapshot, taken.blobs);
   log(`snapshot: working set of ${workingSet.length} RAM chunks`);
   return snapshot;
