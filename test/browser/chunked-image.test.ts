@@ -26,6 +26,9 @@ function start(image: string): LinuxTerminal {
   const el = document.createElement('linux-terminal');
   el.image = image;
   el.autorun = true;
+  // Booting from chunks: the kernel and the disk reads of a boot (restoring the image's
+  // snapshot instead is snapshot.test.ts's).
+  el.boot = 'cold';
   document.body.append(el);
   return el;
 }

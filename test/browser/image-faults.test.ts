@@ -22,6 +22,7 @@ async function fatalError(image: string) {
   const el = document.createElement('linux-terminal') as LinuxTerminal;
   el.image = image;
   el.autorun = true;
+  el.boot = 'cold'; // a kernel that boots reads its root disk (a restored one has it cached)
   const errors: { code: string; message: string; fatal: boolean }[] = [];
   el.addEventListener('linux-terminal-error', (event) => errors.push(event.detail));
   document.body.append(el);
