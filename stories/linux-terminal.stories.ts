@@ -5,6 +5,7 @@ import '../src/components/index.js';
 interface Args {
   image: string;
   memory?: number;
+  boot: 'snapshot' | 'cold';
   script?: string;
   autorun: boolean;
   readonly: boolean;
@@ -15,19 +16,30 @@ const meta: Meta<Args> = {
   title: 'linux-terminal',
   component: 'linux-terminal',
   // Storybook serves src/images as static files (see .storybook/main.ts).
-  args: { image: '/images/busybox/dist/manifest.json', autorun: false, readonly: false },
+  args: {
+    image: '/images/busybox/dist/manifest.json',
+    boot: 'snapshot',
+    autorun: false,
+    readonly: false,
+  },
   argTypes: {
     image: { control: 'text', description: 'Built-in image name or manifest URL' },
     memory: { control: { type: 'number', min: 32, max: 1920 }, description: 'Guest memory in MiB' },
+    boot: {
+      control: 'inline-radio',
+      options: ['snapshot', 'cold'],
+      description: "Resume the image's snapshot, or boot the kernel",
+    },
     script: { control: 'text', description: 'Shell lines typed after boot' },
     autorun: { control: 'boolean', description: 'Boot at once instead of showing the poster' },
     readonly: { control: 'boolean', description: 'No keyboard input' },
     rows: { control: { type: 'number', min: 4, max: 60 }, description: 'Terminal height in rows' },
   },
-  render: ({ image, memory, script, autorun, readonly, rows }) =>
+  render: ({ image, memory, boot, script, autorun, readonly, rows }) =>
     html`<linux-terminal
       image=${image}
       memory=${memory ?? nothing}
+      boot=${boot}
       script=${script ?? nothing}
       rows=${rows ?? nothing}
       ?autorun=${autorun}
@@ -41,8 +53,11 @@ type Story = StoryObj<Args>;
 /** Before it starts: the poster with its Run button; nothing is downloaded. */
 export const Poster: Story = {};
 
-/** Boots at once; while booting the screen fills with the kernel's first lines. */
-export const Booting: Story = { args: { autorun: true } };
+/** Starts at once: the image's snapshot is resumed, and the prompt is at the top of the screen. */
+export const Restored: Story = { args: { autorun: true } };
+
+/** `boot="cold"`: boots the kernel; while booting the screen fills with its first lines. */
+export const Booting: Story = { args: { autorun: true, boot: 'cold' } };
 
 /** A snippet: typed after boot, as a reader would. */
 export const Snippet: Story = {
