@@ -200,6 +200,15 @@ describe('<linux-terminal> snapshots', function () {
       ).to.equal('kept across pages\n');
     });
 
+    it('rejects saveState() while an exec() runs, with busy, and saves after it', async () => {
+      const { el } = track(autorun());
+      await el.ready;
+      const sleeping = el.exec('sleep 1; echo slept');
+      expect((await rejection(el.saveState())).code).to.equal('busy');
+      expect((await sleeping).output).to.equal('slept\n');
+      expect((await el.saveState()).size).to.be.greaterThan(0);
+    });
+
     it('rejects saveState() on an element that runs no machine, with stopped', async () => {
       const { el } = track(terminal());
       expect((await rejection(el.saveState())).code).to.equal('stopped');
