@@ -38,6 +38,8 @@ const host = new MachineHost(new BlobFetcher(), {
 const commands = host.commands;
 /** Whether the machine runs (created, and not stopped yet): what a save needs. */
 let running = false;
+/** After a restore: whether lt-resume has renewed the guest (typed input waits for it). */
+let resumeDone = false;
 /** The image's name: the label of a saved bundle. */
 let imageName = '';
 
@@ -184,21 +186,26 @@ async function boot(message: BootMessage): Promise<void> {
       // (or half a second), or the redraw would land in the middle of the first typed line.
       // (A restored shell redrew its prompt for the host's own size change: see resumeGuest.)
       host.resize(size.cols, size.rows);
-      // `ready` means the page's files are in place and, after a restore, the guest's clock and
-      // random state renewed (its first exec() comes after lt-resume's in the channel anyway):
-      // a page that sends a line at `ready` may run them at once.
-      void Promise.all([writeFiles(filesByChannel), host.resumed]).then(() => {
+      // `ready` means the page's files are in place: a page that sends a line at `ready` may
+      // run them at once. After a restore the prompt takes input at once, but what is typed
+      // reaches the shell, and the script starts, only once lt-resume has renewed the guest's
+      // clock and random state (its exec() requests wait for that in the host already).
+      const placed = writeFiles(filesByChannel);
+      void placed.then(() => post({ type: 'ready', restored }));
+      void Promise.all([placed, host.resumed]).then(() => {
         filesPlaced = true;
-        post({ type: 'ready', restored });
         if (script.length > 0) redrawWait = setTimeout(typeNextLine, 500);
       });
       return;
     }
-    // A prompt before the page's files are in place (the redraw) types nothing yet.
+    // A prompt before the page's files are in place and a restored guest renewed (the redraw)
+    // types nothing yet.
     if (filesPlaced) typeNextLine();
   };
   running = true;
-  const exit = await host.run().finally(() => (running = false));
+  const ran = host.run().finally(() => (running = false));
+  void host.resumed?.then(() => (resumeDone = true));
+  const exit = await ran;
   if (exit.reason === 'panic') {
     // A panic after a failed disk read is reported as that disk error (disk-failures.ts).
     const { code, message } = host.panicFailure(exit);
@@ -272,7 +279,11 @@ scope.addEventListener('message', (event: MessageEvent<HostMessage>) => {
       });
       break;
     case 'input':
-      host.input(encoder.encode(message.data));
+      if (host.resumed && !resumeDone) {
+        // Held until the restored guest's clock and random state are renewed (a few hundred ms).
+        const data = encoder.encode(message.data);
+        void host.resumed.then(() => host.input(data));
+      } else host.input(encoder.encode(message.data));
       break;
     case 'output-ack':
       undrawn -= message.chars;
