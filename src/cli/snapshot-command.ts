@@ -157,7 +157,9 @@ async function saveCommand(argv: string[]): Promise<number> {
     for (const [i, disk] of disks.entries())
       console.log(`  disk ${i}   ${disk.written.length} pages written by the guest`);
     console.log(`  blobs    ${first.blobsWritten} written, ${first.blobsKept} already there`);
-    console.log(`  working set ${workingSet.length} chunks`);
+    console.log(
+      `  working set ${workingSet.chunks.length} chunks, ${workingSet.pages.length} pages in its pack`,
+    );
     return 0;
   } catch (error) {
     // The image could not be loaded: a bad input, as for run.

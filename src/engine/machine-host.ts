@@ -35,6 +35,8 @@ export interface RestoreSpec {
   /** Where the snapshot's blobs are: the URL of their folder (ending in /), or the blobs. */
   blobs: string | Map<string, Uint8Array>;
   disks: DiskSource[];
+  /** Record the working set page by page (the image builder's trial restore). */
+  recordPages?: boolean;
 }
 
 /** How long the guest may take to set its clock and reseed after a restore. */
@@ -171,6 +173,7 @@ export class MachineHost {
     const restored = await restoreSnapshot(spec.snapshot, spec.image, source, {
       ...this.machineEvents(),
       disks: spec.disks.map((disk) => openDisk(disk, this.fetcher)),
+      recordPages: spec.recordPages,
     });
     // The machine first: restoring the channel sends what waits in it, through this.machine.
     this.image = spec.image;

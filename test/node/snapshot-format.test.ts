@@ -539,21 +539,28 @@ test('a snapshot written to its own folder, and into an image', async () => {
   );
 });
 
-test('a working-set pack holds the working set chunks in order, is checked, and is a blob of the snapshot', async () => {
+test('a working-set pack holds the working set pages in order, is checked, and is a blob of the snapshot', async () => {
   const { snapshot, blobs } = await sample();
-  const packed = await withWorkingSet(snapshot, blobs, [7, 0]);
+  // Pages 113 and 114 are in chunk 7; page 1 in chunk 0.
+  const packed = await withWorkingSet(snapshot, blobs, { chunks: [7, 0], pages: [114, 1, 113] });
   const pack = blobs.get(packed.workingSetPack!.sha256)!;
-  assert.equal(pack.length, 2 * 65536);
-  assert.deepEqual(pack.subarray(0, 65536), blobs.get(snapshot.ram.chunks[7]!));
-  assert.deepEqual(pack.subarray(65536), blobs.get(snapshot.ram.chunks[0]!));
+  const chunk7 = blobs.get(snapshot.ram.chunks[7]!)!;
+  const chunk0 = blobs.get(snapshot.ram.chunks[0]!)!;
+  assert.equal(pack.length, 3 * 4096);
+  assert.deepEqual(pack.subarray(0, 4096), chunk7.subarray(2 * 4096, 3 * 4096));
+  assert.deepEqual(pack.subarray(4096, 8192), chunk0.subarray(4096, 8192));
+  assert.deepEqual(pack.subarray(8192), chunk7.subarray(4096, 8192));
+  assert.deepEqual(packed.workingSet, [7, 0]);
   assert.equal(snapshotProblem(packed), undefined);
   assert.ok(snapshotBlobs(packed).some((b) => b.sha256 === packed.workingSetPack!.sha256));
   assert.match(
-    snapshotProblem({ ...packed, workingSetPack: { ...packed.workingSetPack!, size: 65536 } })!,
-    /"workingSetPack" must be the 2 working-set chunks/,
+    snapshotProblem({ ...packed, workingSetPack: { ...packed.workingSetPack!, size: 4096 } })!,
+    /"workingSetPack" must be the 3 working-set pages/,
   );
   assert.match(
-    snapshotProblem({ ...packed, workingSet: [7, 3] })!,
-    /"workingSet" lists a chunk of zeros/,
+    snapshotProblem({ ...packed, workingSetPages: [114, 1, 48] })!,
+    /page 48, in a chunk of zeros/,
   );
+  assert.match(snapshotProblem({ ...packed, workingSetPages: [1, 1, 2] })!, /page 1 twice/);
+  assert.match(snapshotProblem({ ...packed, workingSetPages: undefined })!, /go together/);
 });

@@ -9,7 +9,11 @@ import type { FetchStats } from '../image/blob-fetcher.js';
 import type { CommandResult } from '../command-channel.js';
 
 export type ThreadRequest =
-  | ({ type: 'boot' } & BootImage)
+  | ({
+      type: 'boot';
+      /** Restore recording the working set page by page (slower: the image builder's trial). */
+      recordPages?: boolean;
+    } & BootImage)
   | { type: 'input'; data: Uint8Array }
   | { type: 'resize'; cols: number; rows: number }
   | { type: 'stats' }
@@ -38,6 +42,8 @@ export type ThreadEvent =
       idleMs: number;
       /** After a restore: RAM chunks in the order the guest first needed them. */
       touched: number[];
+      /** The same, page by page, when the boot asked to record pages. */
+      touchedPages: number[];
       /** After a restore: the guest's clock and random state are renewed (waited for). */
       resumed: boolean;
     }
@@ -80,7 +86,7 @@ export class MachineThread {
   /** How the machine ended, once it has: later requests fail at once with it. */
   private ended: Error | undefined;
 
-  constructor(image: BootImage) {
+  constructor(image: BootImage, options: { recordPages?: boolean } = {}) {
     this.worker = startWorker();
     const emit = (event: ThreadEvent) => {
       if (event.type === 'exit' || event.type === 'error') this.ended ??= stoppedError(event);
@@ -90,7 +96,7 @@ export class MachineThread {
     this.worker.on('error', (error) =>
       emit({ type: 'error', code: 'worker-crashed', message: error.message }),
     );
-    this.post({ type: 'boot', ...image });
+    this.post({ type: 'boot', ...image, ...options });
   }
 
   on(listener: (event: ThreadEvent) => void): () => void {

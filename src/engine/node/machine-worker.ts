@@ -29,6 +29,7 @@ port.on('message', async (request: ThreadRequest) => {
             ...request.snapshot,
             image: request.image,
             disks: request.disks ?? [],
+            recordPages: request.recordPages,
           });
           restored = true;
         } catch (error) {
@@ -67,6 +68,7 @@ port.on('message', async (request: ThreadRequest) => {
         fetched: { ...host.fetcher.stats },
         idleMs: host.machine?.idleMs ?? 0,
         touched: [...(host.ram?.touched ?? [])],
+        touchedPages: [...(host.ram?.touchedPages ?? [])],
         resumed: host.resumed ? await host.resumed.then(() => true) : false,
       });
       break;

@@ -2,19 +2,28 @@
 // and is fetched (verified, through the same BlobFetcher and service-worker cache as disk chunks)
 // when the guest or a device first touches it; the hart stops on the instruction and runs it again
 // once the chunk is in. Chunks of zeros are not stored and are present from the start (fresh RAM
-// is zero). The order in which the guest first needed chunks is kept: stored with a snapshot as
-// its working set, it is prefetched in parallel by the next restore.
+// is zero). The working set's pages may come first, page by page, from one pack; a chunk that
+// arrives later fills only its pages still missing, so it never overwrites what the guest has
+// written since. The order in which the guest first needed chunks (and, when recording, pages) is
+// kept: stored with a snapshot as its working set, the next restore has it before it runs.
 import type { RamLoader } from '../board/virt-machine.js';
 import { ImageError } from '../image/image-error.js';
-import type { PageMap } from '../page-map.js';
+import { PAGE_SHIFT, PAGE_SIZE, type PageMap } from '../page-map.js';
 
-/** Fetches the blob `sha256` of `size` bytes, verified. */
 /** Fetches the blob `sha256` of `size` bytes, verified; `urgent` when the guest waits for it. */
 export type ChunkSource = (sha256: string, size: number, urgent?: boolean) => Promise<Uint8Array>;
 
 export class LazyRam implements RamLoader {
   /** Chunk indices in the order the guest first needed them (prefetches not counted). */
   readonly touched: number[] = [];
+  /** When recording pages: page indices in the order the guest first needed them. */
+  readonly touchedPages: number[] = [];
+  /**
+   * Recording a working set: a touch fills only its own page, so that the next touch of another
+   * page of the chunk is seen too (slower; for the image builder's trial restore).
+   */
+  recordPages = false;
+  private readonly fetched = new Map<number, Uint8Array>();
   private readonly inFlight = new Map<number, Promise<void>>();
   private readonly arrived = new Set<number>();
   /** Called with the error of every chunk that could not be had (the host stops the machine). */
@@ -60,7 +69,22 @@ export class LazyRam implements RamLoader {
           );
     }
     if (!this.touched.includes(index)) this.touched.push(index);
+    if (this.recordPages) return this.fillPage(index, offset);
     return this.load(index, true);
+  }
+
+  private async fillPage(index: number, offset: number): Promise<void> {
+    const page = offset >>> PAGE_SHIFT;
+    this.touchedPages.push(page);
+    let bytes = this.fetched.get(index);
+    if (!bytes) {
+      bytes = await this.source(this.chunks[index]!, this.chunkSize, true);
+      this.fetched.set(index, bytes);
+    }
+    const at = page * PAGE_SIZE - index * this.chunkSize;
+    if (this.pages.firstMissing(page * PAGE_SIZE, PAGE_SIZE) < 0) return;
+    this.ram.set(bytes.subarray(at, at + PAGE_SIZE), page * PAGE_SIZE);
+    this.pages.markPresent(page * PAGE_SIZE, PAGE_SIZE);
   }
 
   /** Starts fetching `indices` (a working set) so that the guest finds them in RAM. */
@@ -72,24 +96,21 @@ export class LazyRam implements RamLoader {
   }
 
   /**
-   * Puts the chunks of a working-set pack into RAM: `pack` holds chunks `indices` one after
-   * another. The pack was verified as a whole against its name, which the snapshot's manifest
-   * gives with the chunks' names.
+   * Puts the pages of a working-set pack into RAM: `pack` holds RAM pages `pages` (4 KiB each)
+   * one after another. The pack was verified as a whole against its name, which the snapshot's
+   * manifest gives with the page list.
    */
-  fillFromPack(indices: readonly number[], pack: Uint8Array): void {
-    if (pack.length !== indices.length * this.chunkSize)
+  fillFromPack(pages: readonly number[], pack: Uint8Array): void {
+    if (pack.length !== pages.length * PAGE_SIZE)
       throw new ImageError(
         'snapshot-corrupt',
-        `the working-set pack holds ${pack.length} bytes for ${indices.length} chunks; take the snapshot again`,
+        `the working-set pack holds ${pack.length} bytes for ${pages.length} pages; take the snapshot again`,
       );
-    indices.forEach((index, i) => {
-      if (this.present(index) || this.inFlight.has(index)) return;
-      this.ram.set(
-        pack.subarray(i * this.chunkSize, (i + 1) * this.chunkSize),
-        index * this.chunkSize,
-      );
-      this.pages.markPresent(index * this.chunkSize, this.chunkSize);
-      this.arrived.add(index);
+    pages.forEach((page, i) => {
+      const offset = page * PAGE_SIZE;
+      if (this.pages.firstMissing(offset, PAGE_SIZE) < 0) return;
+      this.ram.set(pack.subarray(i * PAGE_SIZE, (i + 1) * PAGE_SIZE), offset);
+      this.pages.markPresent(offset, PAGE_SIZE);
     });
   }
 
@@ -110,8 +131,13 @@ export class LazyRam implements RamLoader {
     }
     loading = this.source(sha256, this.chunkSize, urgent)
       .then((bytes) => {
-        this.ram.set(bytes, index * this.chunkSize);
-        this.pages.markPresent(index * this.chunkSize, this.chunkSize);
+        // Only the pages still missing: those a pack brought may have been written since.
+        const first = index * this.chunkSize;
+        for (let at = 0; at < this.chunkSize; at += PAGE_SIZE) {
+          if (this.pages.firstMissing(first + at, PAGE_SIZE) < 0) continue;
+          this.ram.set(bytes.subarray(at, at + PAGE_SIZE), first + at);
+          this.pages.markPresent(first + at, PAGE_SIZE);
+        }
         this.arrived.add(index);
       })
       .catch((error: unknown) => {

@@ -47,15 +47,20 @@ export async function restoreSnapshot(
   snapshot: SnapshotManifest,
   image: SnapshotImage,
   source: ChunkSource,
-  options: Omit<RestoreOptions, 'ramLoader' | 'loadRam'> & { disks: BlockBackend[] },
+  options: Omit<RestoreOptions, 'ramLoader' | 'loadRam'> & {
+    disks: BlockBackend[];
+    /** Record the working set page by page (no prefetch; see LazyRam.recordPages). */
+    recordPages?: boolean;
+  },
 ): Promise<RestoredMachine> {
   await checkSnapshotFits(snapshot, image);
   // The working set in one request, started at once; if it cannot be had, its chunks are
   // fetched one by one instead (each checked on its own).
   const pack = snapshot.workingSetPack;
-  const packed = pack
-    ? source(pack.sha256, pack.size, true).catch(() => undefined)
-    : Promise.resolve(undefined);
+  const packed =
+    pack && !options.recordPages
+      ? source(pack.sha256, pack.size, true).catch(() => undefined)
+      : Promise.resolve(undefined);
   const state = parseState(await source(snapshot.state.sha256, snapshot.state.size));
   // The disks' written pages, all of them before anything runs (few: what the guest wrote
   // before the snapshot).
@@ -93,9 +98,12 @@ export async function restoreSnapshot(
           source,
         );
         m.hart.flushTranslations();
+        ram.recordPages = options.recordPages ?? false;
+        if (ram.recordPages) return;
         const bytes = await packed;
-        if (bytes) ram.fillFromPack(snapshot.workingSet, bytes);
-        else ram.prefetch(snapshot.workingSet);
+        if (bytes && snapshot.workingSetPages) ram.fillFromPack(snapshot.workingSetPages, bytes);
+        // The rest of the working set's chunks, while the guest runs.
+        ram.prefetch(snapshot.workingSet);
       },
     });
     return { machine, ram: ram!, state };

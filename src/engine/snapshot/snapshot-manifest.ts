@@ -17,6 +17,8 @@ import { memorySizeProblem } from '../memory-size.js';
  * / 416 / 108. Past 64 KiB the total barely shrinks while each touch fetches more.
  */
 export const DEFAULT_RAM_CHUNK_SIZE = 64 << 10;
+/** The bytes of a RAM page, the unit of a working-set pack. */
+const PAGE_BYTES = 4096;
 
 /** One disk as the snapshot saw it: which disk it was, and what the guest had written to it. */
 export interface SnapshotDisk {
@@ -46,9 +48,15 @@ export interface SnapshotManifest {
   /** RAM chunk indices, in the order the guest first touched them after a restore: prefetched. */
   workingSet: number[];
   /**
-   * The working set's chunks in one blob: their contents one after another, in `workingSet`
-   * order (each `ram.chunkSize` bytes). A restore fetches it first, as one request, instead of
-   * each chunk on its own; the chunks are stored on their own too, for readers that do not.
+   * The RAM pages (4 KiB, by index) the guest touched after a restore until shortly after its
+   * prompt, in that order: finer than the working set's chunks, they are what the pack holds.
+   */
+  workingSetPages?: number[];
+  /**
+   * Those pages in one blob, one after another in `workingSetPages` order (4 KiB each). A restore
+   * fetches it first, as one request, and puts its pages in RAM before the guest runs; the rest of
+   * their chunks follow (the working set's chunks are prefetched). The chunks are stored on their
+   * own too, so a reader that ignores the pack, or cannot fetch it, loses only time.
    */
   workingSetPack?: BlobRef;
   /** SHA-256 of the kernel the machine was booted with. */
@@ -131,13 +139,22 @@ export function snapshotProblem(value: unknown, at = ''): string | undefined {
 }
 
 function packProblem(s: SnapshotManifest, at: string): string | undefined {
-  const pack = s.workingSetPack;
-  if (pack === undefined) return undefined;
-  if (!isBlobRef(pack)) return `"${at}workingSetPack" must be {size, sha256} of at most 512 MiB`;
-  if (pack.size !== s.workingSet.length * s.ram.chunkSize)
-    return `"${at}workingSetPack" must be the ${s.workingSet.length} working-set chunks (${s.workingSet.length * s.ram.chunkSize} bytes), not ${pack.size} bytes`;
-  if (s.workingSet.some((index) => s.ram.chunks[index] === null))
-    return `"${at}workingSet" lists a chunk of zeros, which a pack cannot hold`;
+  const { workingSetPages: pages, workingSetPack: pack } = s;
+  if (pages === undefined && pack === undefined) return undefined;
+  if (!Array.isArray(pages) || !isBlobRef(pack))
+    return `"${at}workingSetPages" and "${at}workingSetPack" go together: a list of page indices and {size, sha256}`;
+  const pagesPerChunk = s.ram.chunkSize / PAGE_BYTES;
+  const seen = new Set<number>();
+  for (const page of pages) {
+    if (!Number.isInteger(page) || page < 0 || page >= s.ram.chunks.length * pagesPerChunk)
+      return `"${at}workingSetPages" must hold RAM page indices, not ${JSON.stringify(page)}`;
+    if (seen.has(page)) return `"${at}workingSetPages" lists page ${page} twice`;
+    if (s.ram.chunks[Math.floor(page / pagesPerChunk)] === null)
+      return `"${at}workingSetPages" lists page ${page}, in a chunk of zeros, which a pack cannot hold`;
+    seen.add(page);
+  }
+  if (pack.size !== pages.length * PAGE_BYTES)
+    return `"${at}workingSetPack" must be the ${pages.length} working-set pages (${pages.length * PAGE_BYTES} bytes), not ${pack.size} bytes`;
   return undefined;
 }
 

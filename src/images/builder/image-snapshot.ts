@@ -10,6 +10,7 @@ import { SHELL_PROMPT } from '../../engine/console-session.js';
 import { MachineThread, type ThreadEvent } from '../../engine/node/machine-thread.js';
 import type { SnapshotManifest } from '../../engine/snapshot/snapshot-manifest.js';
 import { sha256Hex } from '../../engine/image/blob-fetcher.js';
+import { PAGE_SIZE } from '../../engine/page-map.js';
 import { ImageBuildError } from './image-build-error.js';
 import { addSnapshotToImage } from './snapshot-files.js';
 
@@ -145,14 +146,23 @@ export async function snapshotColdBoot(
   }
 }
 
+/** What a restore touches first: RAM chunks and, finer, pages, each in the order first touched. */
+export interface WorkingSet {
+  chunks: number[];
+  pages: number[];
+}
+
 /**
- * Restores the snapshot that `request` names (the image's own, or a folder's with `state`) and
- * returns the RAM chunks the guest touched until its prompt and a moment after, in order: the
- * working set a reader's restore prefetches.
+ * Restores the snapshot that `request` names (the image's own, or a folder's with `state`),
+ * recording page by page, and returns what the guest touched until its prompt and a moment
+ * after: the working set a reader's restore has before it runs.
  */
-export async function recordWorkingSet(request: ImageRequest, deadline: number): Promise<number[]> {
+export async function recordWorkingSet(
+  request: ImageRequest,
+  deadline: number,
+): Promise<WorkingSet> {
   const restoring = await loadBootImage(request);
-  const restored = new MachineThread(restoring);
+  const restored = new MachineThread(restoring, { recordPages: true });
   try {
     const left = Math.max(1, deadline - performance.now());
     const { restored: fromSnapshot } = await prompt(restored, left).catch((error: Error) => {
@@ -167,27 +177,37 @@ export async function recordWorkingSet(request: ImageRequest, deadline: number):
         'the snapshot just taken was not restored',
       );
     await sleep(RECORD_AFTER_PROMPT_MS);
-    return (await restored.status()).touched;
+    const { touched, touchedPages } = await restored.status();
+    return { chunks: touched, pages: touchedPages };
   } finally {
     await restored.terminate();
   }
 }
 
 /**
- * `snapshot` with its working set, and the working set's chunks again as one blob (added to
+ * `snapshot` with its working set, and the working set's pages again as one blob (added to
  * `blobs`), which a restore fetches first, in one request, before the guest runs.
  */
 export async function withWorkingSet(
   snapshot: SnapshotManifest,
   blobs: Map<string, Uint8Array>,
-  workingSet: number[],
+  workingSet: WorkingSet,
 ): Promise<SnapshotManifest> {
   const { chunkSize, chunks } = snapshot.ram;
-  const pack = new Uint8Array(workingSet.length * chunkSize);
-  workingSet.forEach((index, i) => pack.set(blobs.get(chunks[index]!)!, i * chunkSize));
+  const pack = new Uint8Array(workingSet.pages.length * PAGE_SIZE);
+  workingSet.pages.forEach((page, i) => {
+    const chunk = blobs.get(chunks[Math.floor((page * PAGE_SIZE) / chunkSize)]!)!;
+    const at = (page * PAGE_SIZE) % chunkSize;
+    pack.set(chunk.subarray(at, at + PAGE_SIZE), i * PAGE_SIZE);
+  });
   const sha256 = await sha256Hex(pack);
   blobs.set(sha256, pack);
-  return { ...snapshot, workingSet, workingSetPack: { size: pack.length, sha256 } };
+  return {
+    ...snapshot,
+    workingSet: workingSet.chunks,
+    workingSetPages: workingSet.pages,
+    workingSetPack: { size: pack.length, sha256 },
+  };
 }
 
 /** Adds a snapshot to the image at `manifestPath` (rewritten as version 2); returns it. */
@@ -204,6 +224,8 @@ export async function snapshotImage(
   const workingSet = await recordWorkingSet({ image: manifestPath }, deadline);
   const snapshot = await withWorkingSet(taken.snapshot, taken.blobs, workingSet);
   await addSnapshotToImage(manifestPath, snapshot, taken.blobs);
-  log(`snapshot: working set of ${workingSet.length} RAM chunks`);
+  log(
+    `snapshot: working set of ${workingSet.chunks.length} RAM chunks, ${workingSet.pages.length} pages packed`,
+  );
   return snapshot;
 }
