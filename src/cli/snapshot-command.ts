@@ -143,7 +143,11 @@ async function saveCommand(argv: string[]): Promise<number> {
       });
     const first = await write(description);
     // The working set comes from restoring the folder just written, on the same image.
-    const workingSet = await recordWorkingSet({ image, state: options.out }, deadline);
+    const workingSet = await recordWorkingSet(
+      { image, state: options.out },
+      deadline,
+      options.warm,
+    );
     const { snapshotPath } = await write({
       ...description,
       ...(await withWorkingSet(description, taken.blobs, workingSet)),

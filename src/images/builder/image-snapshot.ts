@@ -155,11 +155,14 @@ export interface WorkingSet {
 /**
  * Restores the snapshot that `request` names (the image's own, or a folder's with `state`),
  * recording page by page, and returns what the guest touched until its prompt and a moment
- * after: the working set a reader's restore has before it runs.
+ * after (the pages: what a reader's restore has before it runs), then running the warm-up
+ * commands again (their chunks join the working set's, prefetched while the reader looks at the
+ * prompt: the page cache they warmed is in RAM chunks a restore would otherwise fetch on demand).
  */
 export async function recordWorkingSet(
   request: ImageRequest,
   deadline: number,
+  warm: string[] = [],
 ): Promise<WorkingSet> {
   const restoring = await loadBootImage(request);
   const restored = new MachineThread(restoring, { recordPages: true });
@@ -177,7 +180,10 @@ export async function recordWorkingSet(
         'the snapshot just taken was not restored',
       );
     await sleep(RECORD_AFTER_PROMPT_MS);
-    const { touched, touchedPages } = await restored.status();
+    const { touchedPages } = await restored.status();
+    for (const command of warm)
+      await restored.exec(command, { timeout: Math.max(1, deadline - performance.now()) });
+    const { touched } = await restored.status();
     return { chunks: touched, pages: touchedPages };
   } finally {
     await restored.terminate();
@@ -221,7 +227,7 @@ export async function snapshotImage(
   await addSnapshotToImage(manifestPath, taken.snapshot, taken.blobs);
   log(`snapshot: ${taken.snapshot.ram.chunks.filter(Boolean).length} RAM chunks stored`);
 
-  const workingSet = await recordWorkingSet({ image: manifestPath }, deadline);
+  const workingSet = await recordWorkingSet({ image: manifestPath }, deadline, options.warm);
   const snapshot = await withWorkingSet(taken.snapshot, taken.blobs, workingSet);
   await addSnapshotToImage(manifestPath, snapshot, taken.blobs);
   log(
