@@ -2,7 +2,8 @@
 // `new URL('./relative/path', import.meta.url)`.
 // - A `.js` path whose source is a `.ts` file (a Worker entry) is bundled as its own chunk.
 // - An image manifest (`manifest.json`, docs/image-format.md) is emitted with every blob it
-//   names (kernel, initramfs, the disks' non-zero chunks: `<blobs><sha256>.gz`), keeping their
+//   names (kernel, initramfs, the disks' non-zero chunks, and its snapshot's state, RAM chunks,
+//   written pages and working-set pack: `<blobs><sha256>.gz`), keeping their
 //   relative places, so the image works from wherever the bundle is hosted.
 // - Any other existing file (e.g. the hart's `.wasm`) is emitted unchanged as an asset.
 // Emitted files keep their path below src/ (src/engine/cpu/hart.wasm → engine/cpu/hart.wasm), and
@@ -16,6 +17,14 @@ function blobFiles(manifest) {
   const hashes = new Set([manifest.kernel.sha256]);
   if (manifest.initrd) hashes.add(manifest.initrd.sha256);
   for (const disk of manifest.disks) for (const hash of disk.chunks) if (hash) hashes.add(hash);
+  const snapshot = manifest.snapshot;
+  if (snapshot) {
+    hashes.add(snapshot.state.sha256);
+    if (snapshot.workingSetPack) hashes.add(snapshot.workingSetPack.sha256);
+    for (const hash of snapshot.ram.chunks) if (hash) hashes.add(hash);
+    for (const disk of snapshot.disks)
+      for (const [, hash] of disk.written) if (hash) hashes.add(hash);
+  }
   return [...hashes].map((hash) => `${manifest.blobs}${hash}.gz`);
 }
 

@@ -147,6 +147,13 @@ test(
 
         await server.stop();
         stopped = true;
+        // How the lesson's machine comes up: from the image's snapshot, whose blobs the bundle
+        // and the offline store hold like the others.
+        await page.evaluateOnNewDocument(() =>
+          document.addEventListener('linux-terminal-ready', (e) => {
+            (globalThis as { readyDetail?: unknown }).readyDetail = (e as CustomEvent).detail;
+          }),
+        );
         await page.reload({ waitUntil: 'load' });
         assert.equal(await page.title(), 'Lesson 1: Files and directories · Shell basics');
         const result = await page.evaluate(async () => {
@@ -157,6 +164,11 @@ test(
         assert.equal(result.exitCode, 0);
         assert.match(result.output, /^Welcome! You read this file with cat\.\n/);
         assert.match(result.output, /\n42\n$/);
+        assert.deepEqual(
+          await page.evaluate(() => (globalThis as { readyDetail?: unknown }).readyDetail),
+          { restored: true },
+          'offline, the lesson restored the image snapshot',
+        );
         // Offline, the element checks the stored image again: all there.
         await page.waitForFunction(
           () => (document.querySelector('.offline-status') as HTMLElement).dataset.state === 'done',

@@ -102,8 +102,11 @@ export async function restoreSnapshot(
         if (ram.recordPages) return;
         const bytes = await packed;
         if (bytes && snapshot.workingSetPages) ram.fillFromPack(snapshot.workingSetPages, bytes);
-        // The rest of the working set's chunks, while the guest runs.
-        ram.prefetch(snapshot.workingSet);
+        // Without the pack, the working set's chunks, while the guest runs. With it, the rest of
+        // those chunks come when touched: a page of many terminals would otherwise send a hundred
+        // requests per terminal for the same blobs at once (and a browser's HTTP cache lets one
+        // request per URL at a time).
+        else ram.prefetch(snapshot.workingSet);
       },
     });
     return { machine, ram: ram!, state };
