@@ -29,7 +29,7 @@
 // debian (scripts/images/debian.mjs, src/images/debian/README.md): the same kernel with
 // debian/kernel.config added, and Debian trixie riscv64 bootstrapped with debootstrap, its
 // second stage run under QEMU, on an ext4 root disk. Needs root (debootstrap).
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -141,6 +141,12 @@ async function main() {
     );
   }
   const jobs = availableParallelism();
+  // Each recipe takes its image's snapshot by booting it on the engine, whose hart is a build
+  // output (src/engine/cpu/hart.wasm): built first if it is not there yet (a fresh clone).
+  if (options.pack && !existsSync(join(root, 'src/engine/cpu/hart.wasm')))
+    await step('building the hart (npm run build:cpu)', () =>
+      run('npm', ['run', '--silent', 'build:cpu'], { cwd: root }),
+    );
   for (const name of options.names) {
     const work = options.work ?? join(root, 'build/images', name);
     const out = options.out ?? join(root, 'src/images', name, 'dist');
