@@ -101,12 +101,15 @@ export async function restoreSnapshot(
         ram.recordPages = options.recordPages ?? false;
         if (ram.recordPages) return;
         const bytes = await packed;
-        if (bytes && snapshot.workingSetPages) ram.fillFromPack(snapshot.workingSetPages, bytes);
-        // Without the pack, the working set's chunks, while the guest runs. With it, the rest of
-        // those chunks come when touched: a page of many terminals would otherwise send a hundred
-        // requests per terminal for the same blobs at once (and a browser's HTTP cache lets one
-        // request per URL at a time).
-        else ram.prefetch(snapshot.workingSet);
+        const pages = bytes && snapshot.workingSetPages;
+        if (pages) ram.fillFromPack(pages, bytes);
+        // The working set's chunks while the guest runs (urgent fetches go first), but not those
+        // the pack's pages come from: the rest of those comes when touched, or a page of many
+        // terminals sends a hundred requests per terminal for the same blobs at once. What the
+        // warm-up commands touched (Python's page cache) is prefetched.
+        const chunkOf = (page: number) => Math.floor((page * 4096) / snapshot.ram.chunkSize);
+        const inPack = new Set(pages ? pages.map(chunkOf) : []);
+        ram.prefetch(snapshot.workingSet.filter((index) => !inPack.has(index)));
       },
     });
     return { machine, ram: ram!, state };
