@@ -222,8 +222,10 @@ function imageWithMissingChunk(): { manifestPath: string; missing: string } {
   // A second disk (/dev/vdb) whose middle chunk's blob is missing: the kernel reads only its
   // start at boot (zeros, no partition table); the command reads the missing chunk raw.
   const missing = 'ab'.repeat(32);
+  // No snapshot: it was taken with one disk (a restore would fail and boot cold anyway).
   const manifest = {
     ...builtIn.manifest,
+    snapshot: undefined,
     disks: [
       ...builtIn.manifest.disks,
       { size: 3 * 65536, chunkSize: 65536, chunks: [null, missing, null] },
@@ -283,7 +285,10 @@ test('in the shell, a failed disk read is reported and the session goes on', asy
       new Promise<string>((resolve) => setTimeout(() => resolve('still running'), 30_000).unref()),
     ]);
     assert.equal(quit, 0, stderr);
-    assert.match(stderr, /does not exist \(HTTP 404\) \[chunk-not-found\]/);
+    assert.match(
+      stderr,
+      /does not exist \(HTTP 404\); the guest saw a disk read error \[chunk-not-found\]/,
+    );
   } finally {
     child.kill('SIGKILL');
   }
@@ -295,7 +300,8 @@ test('a machine that dies after disk errors names the first of them as the likel
   // Chunk 0 of the root disk holds the superblock: without it the root cannot be mounted.
   const chunk = builtIn.manifest.disks[0].chunks[0]!;
   rmSync(join(dir, 'blobs', `${chunk}.gz`));
-  const result = run('--image', join(dir, 'manifest.json'), '--', 'true');
+  // Cold: a restore of the image's snapshot would not read the superblock again.
+  const result = run('--image', join(dir, 'manifest.json'), '--cold', '--', 'true');
   assert.notEqual(result.status, 0);
   assert.match(result.stderr, /\[chunk-not-found\]\n/);
   assert.match(

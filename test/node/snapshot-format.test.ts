@@ -191,7 +191,21 @@ test('each malformed snapshot field is refused with a sentence naming it', async
     ['working set out of range', (s) => s.workingSet.push(512), /from 0 to 511, not 512/],
     ['working set fraction', (s) => s.workingSet.push(1.5), /"snapshot.workingSet"/],
     ['working set repeated', (s) => s.workingSet.push(7), /lists chunk 7 twice/],
-    // Its fit to the image
+  ];
+  for (const [name, spoil, message] of cases) {
+    const s: SnapshotManifest = structuredClone(snapshot);
+    spoil(s);
+    await throwsWith(
+      () => parseManifest(JSON.stringify(manifest(2, s)), 'm'),
+      'manifest-invalid',
+      message,
+    ).catch((error) => assert.fail(`${name}: ${error.message}`));
+  }
+});
+
+test('a snapshot that does not fit its image leaves the manifest usable, and is refused at restore', async () => {
+  const { snapshot } = await sample();
+  const cases: [string, (s: SnapshotManifest) => void, RegExp][] = [
     ['another kernel', (s) => (s.kernel = 'b'.repeat(64)), /another kernel/],
     [
       'another disk count',
@@ -203,11 +217,14 @@ test('each malformed snapshot field is refused with a sentence naming it', async
   for (const [name, spoil, message] of cases) {
     const s: SnapshotManifest = structuredClone(snapshot);
     spoil(s);
-    await throwsWith(
-      () => parseManifest(JSON.stringify(manifest(2, s)), 'm'),
-      'manifest-invalid',
+    const parsed = parseManifest(JSON.stringify(manifest(2, s)), 'm');
+    await rejectsWith(
+      checkSnapshotFits(parsed.snapshot!, parsed),
+      'snapshot-disk-mismatch',
       message,
-    ).catch((error) => assert.fail(`${name}: ${error.message}`));
+    ).catch((error: Error) => {
+      throw new Error(`${name}: ${error.message}`);
+    });
   }
 });
 

@@ -9,7 +9,6 @@ import { memorySizeProblem } from '../memory-size.js';
 import {
   type SnapshotManifest,
   snapshotBlobs,
-  snapshotImageProblem,
   snapshotProblem,
 } from '../snapshot/snapshot-manifest.js';
 
@@ -89,13 +88,14 @@ export function blobsProblem(blobs: unknown): string | undefined {
   return undefined;
 }
 
-/** What is wrong with the manifest's snapshot, if it has one: its own form, then its fit. */
+/**
+ * What is wrong with the manifest's snapshot's form, if it has one. Whether it fits the image
+ * (kernel, disks) is checked when it is restored: a snapshot that does not fit is then
+ * `snapshot-disk-mismatch` and the machine boots cold, the image itself stays usable.
+ */
 function snapshotSectionProblem(m: ImageManifest): string | undefined {
   if (m.snapshot === undefined) return undefined;
-  const problem = snapshotProblem(m.snapshot, 'snapshot.');
-  if (problem) return problem;
-  const misfit = snapshotImageProblem(m.snapshot, m);
-  return misfit && `"snapshot" does not fit the image: ${misfit}`;
+  return snapshotProblem(m.snapshot, 'snapshot.');
 }
 
 /** Parses and checks a manifest; `where` names it in error messages. */
