@@ -9,6 +9,7 @@
 // (or a cancelled one was given up on), so a stuck or cancelled command never stalls the rest
 // and replies never interleave. Output is collected as it streams in, up to the limit.
 import { StateReader } from './devices/state-error.js';
+import { toBase64 } from './base64.js';
 
 export interface CommandOptions {
   /** Output bytes kept; the rest is cut and `truncated` set. Default DEFAULT_MAX_OUTPUT. */
@@ -67,14 +68,6 @@ const NEWLINE = 0x0a;
 const HELLO = 'lt-agent ready';
 /** A reply's header line (or the hello) fits in this many bytes; longer is not one. */
 const MAX_HEADER = 64;
-
-/** Base64 of `bytes`, in slices that stay within the argument limit of String.fromCharCode. */
-export function toBase64(bytes: Uint8Array): string {
-  let binary = '';
-  for (let i = 0; i < bytes.length; i += 0x8000)
-    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(binary);
-}
 
 /** maxOutput as a whole number of bytes the agent can read (no NaN, Infinity or negatives). */
 function outputLimit(maxOutput = DEFAULT_MAX_OUTPUT): number {

@@ -4,6 +4,7 @@
 // command channel. The entries only translate their own message protocols to and from it.
 import { MachineError, type MachineExit, VirtMachine } from './board/virt-machine.js';
 import { CommandChannel, type CommandError, type CommandResult } from './command-channel.js';
+import type { BootImage } from './boot-image.js';
 import { DiskFailures } from './disks/disk-failures.js';
 import { type DiskSource, openDisk } from './disks/open-disk.js';
 import { ExecRequests } from './exec-requests.js';
@@ -17,16 +18,8 @@ import { type SnapshotImage, restoreSnapshot } from './snapshot/restore-snapshot
 import type { SnapshotManifest } from './snapshot/snapshot-manifest.js';
 import { type TakenSnapshot, takeSnapshot } from './snapshot/take-snapshot.js';
 
-/** What to boot: a kernel and its disks, as a loaded image gives them. */
-export interface BootSpec {
-  kernel: Uint8Array;
-  initrd?: Uint8Array;
-  cmdline: string;
-  memoryMiB: number;
-  disks?: DiskSource[];
-  /** The image's kernel and disks as its manifest names them: what a snapshot is taken against. */
-  image?: SnapshotImage;
-}
+/** What to boot: a loaded image (its snapshot, if any, goes through restore() instead). */
+export type BootSpec = Omit<BootImage, 'snapshot'>;
 
 /** What to restore: a snapshot taken on `image`, its blobs, and the image's disks. */
 export interface RestoreSpec {

@@ -3,7 +3,8 @@
 // saved state) or boots the virt board, and runs it, relaying console output out and keystrokes
 // in; saves the running machine as a bundle on request. The main thread never runs the emulator.
 import { terminalCmdline } from './board/console-cmdline.js';
-import { CommandError, toBase64 } from './command-channel.js';
+import { CommandError } from './command-channel.js';
+import { toBase64 } from './base64.js';
 import { hartWasmUrl } from './hart.js';
 import { SHELL_PROMPT } from './console-session.js';
 import { writeCpio } from './cpio.js';

@@ -8,8 +8,8 @@ import {
   CommandChannel,
   MAX_OUTPUT_LIMIT,
   MAX_REQUEST_BYTES,
-  toBase64,
 } from '../../src/engine/command-channel.js';
+import { toBase64 } from '../../src/engine/base64.js';
 
 const encoder = new TextEncoder();
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
