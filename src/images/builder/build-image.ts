@@ -7,7 +7,7 @@
 // content is checked against their name (a damaged one is written again), so several images
 // built into one folder share theirs.
 import { statSync } from 'node:fs';
-import { mkdir, mkdtemp, open, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, open, readFile, rm } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import {
   DEFAULT_MEMORY_MIB,
@@ -22,7 +22,7 @@ import { DEFAULT_UUID, ext2FromFolder } from './ext2-from-folder.js';
 import { ImageBuildError } from './image-build-error.js';
 import { memorySizeProblem } from '../../engine/memory-size.js';
 import { Leftovers } from './leftovers.js';
-import { checkOutFolder } from './out-folder.js';
+import { checkOutFolder, makeBlobFolder } from './out-folder.js';
 
 export const DEFAULT_CHUNK_SIZE = 64 << 10;
 const BLOBS = 'blobs/';
@@ -171,15 +171,7 @@ export async function buildImage(options: BuildImageOptions): Promise<BuildImage
 
   const out = resolve(options.out);
   checkOutFolder(out, options.force ?? false);
-  const blobDir = join(out, BLOBS);
-  try {
-    await mkdir(blobDir, { recursive: true });
-  } catch (error) {
-    throw new ImageBuildError(
-      'out-not-writable',
-      `cannot create ${blobDir} (${(error as NodeJS.ErrnoException).code ?? error}); choose another --out`,
-    );
-  }
+  const blobDir = await makeBlobFolder(out);
   const store = new BlobStore(blobDir, leftovers);
   const kernel = await store.put(kernelBytes);
   const initrd = initrdBytes && (await store.put(initrdBytes));

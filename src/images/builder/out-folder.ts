@@ -3,6 +3,7 @@
 // leaves it. Anything else is the user's folder: building there would overwrite its
 // manifest.json and mix our blobs/ with its files, so it is refused unless they say --force.
 import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MANIFEST_FORMAT } from '../../engine/image/manifest.js';
 import { ImageBuildError } from './image-build-error.js';
@@ -54,4 +55,18 @@ export function checkOutFolder(out: string, force: boolean, ours = IMAGE_FOLDER)
     'out-not-an-image',
     `--out ${out} is not empty and holds no linux-terminal ${ours.what} (no ${ours.file} of ours): writing there would overwrite its ${ours.file} and mix blobs/ with its files; choose a new or empty folder, or pass --force to write into it anyway`,
   );
+}
+
+/** Creates `out`'s blob folder (`blobs/`) and returns its path; out-not-writable if it cannot. */
+export async function makeBlobFolder(out: string): Promise<string> {
+  const blobDir = join(out, 'blobs/');
+  try {
+    await mkdir(blobDir, { recursive: true });
+  } catch (error) {
+    throw new ImageBuildError(
+      'out-not-writable',
+      `cannot create ${blobDir} (${(error as NodeJS.ErrnoException).code ?? error}); choose another --out`,
+    );
+  }
+  return blobDir;
 }

@@ -22,9 +22,8 @@ import {
   snapshotBlobs,
 } from '../../engine/snapshot/snapshot-manifest.js';
 import { BlobStore, writeWhole } from './blob-store.js';
-import { ImageBuildError } from './image-build-error.js';
 import { Leftovers } from './leftovers.js';
-import { checkOutFolder } from './out-folder.js';
+import { checkOutFolder, makeBlobFolder } from './out-folder.js';
 
 const BLOBS = 'blobs/';
 
@@ -119,15 +118,7 @@ export async function writeSnapshotFolder(
     format: SNAPSHOT_FORMAT,
     what: 'snapshot',
   });
-  const blobDir = join(dir, BLOBS);
-  try {
-    await mkdir(blobDir, { recursive: true });
-  } catch (error) {
-    throw new ImageBuildError(
-      'out-not-writable',
-      `cannot create ${blobDir} (${(error as NodeJS.ErrnoException).code ?? error}); choose another --out`,
-    );
-  }
+  const blobDir = await makeBlobFolder(dir);
   const result = await writeSnapshotBlobs(blobDir, description, blobs, leftovers);
   const snapshot: SnapshotFile = { ...description, blobs: BLOBS, encoding: 'gzip' };
   const text = `${JSON.stringify(snapshot, null, 2)}\n`;
