@@ -47,11 +47,6 @@ export class LazyRam implements RamLoader {
     });
   }
 
-  /** Chunks not in RAM yet. */
-  get missing(): number {
-    return this.chunks.filter((sha256, index) => sha256 && !this.arrived.has(index)).length;
-  }
-
   /** Whether chunk `index` is in RAM. */
   present(index: number): boolean {
     return !this.chunks[index] || this.arrived.has(index);
