@@ -5,6 +5,7 @@ import { Bus } from './bus.js';
 import { disassemble } from './disassemble.js';
 import { parseElf } from './elf.js';
 import { Hart } from './hart.js';
+import type { JitOptions, JitStats } from './jit/translator.js';
 
 export const BARE_METAL_RAM_BASE = 0x8000_0000;
 
@@ -15,12 +16,14 @@ export interface BareMetalOptions {
   ramSize?: number;
   /** Called before each instruction with a line of trace (pc, raw bits, disassembly). */
   trace?: (line: string) => void;
+  /** The translator (default on; see HartOptions.jit). */
+  jit?: boolean | JitOptions;
 }
 
 export type BareMetalResult =
-  | { outcome: 'pass'; instructions: bigint }
-  | { outcome: 'fail'; testCase: number; instructions: bigint }
-  | { outcome: 'limit'; instructions: bigint; pc: bigint }
+  | { outcome: 'pass'; instructions: bigint; jit?: JitStats }
+  | { outcome: 'fail'; testCase: number; instructions: bigint; jit?: JitStats }
+  | { outcome: 'limit'; instructions: bigint; pc: bigint; jit?: JitStats }
   | { outcome: 'error'; message: string };
 
 const SLICE = 1 << 20;
@@ -37,7 +40,12 @@ export async function runBareMetal(
       outcome: 'error',
       message: 'the program has no `tohost` symbol to report its result through',
     };
-  const hart = await Hart.create({ ramBase: BARE_METAL_RAM_BASE, ramSize, bus: new Bus() });
+  const hart = await Hart.create({
+    ramBase: BARE_METAL_RAM_BASE,
+    ramSize,
+    bus: new Bus(),
+    jit: options.trace ? false : options.jit,
+  });
   for (const segment of elf.segments) {
     const offset = segment.paddr - BARE_METAL_RAM_BASE;
     if (offset < 0 || offset + segment.memsz > ramSize) {
@@ -81,9 +89,10 @@ export async function runBareMetal(
     executed += budget;
     const value = view.getBigUint64(tohostOffset, true);
     if (value !== 0n) {
-      if (value === 1n) return { outcome: 'pass', instructions: hart.instret };
-      return { outcome: 'fail', testCase: Number(value >> 1n), instructions: hart.instret };
+      const jit = hart.jitStats();
+      if (value === 1n) return { outcome: 'pass', instructions: hart.instret, jit };
+      return { outcome: 'fail', testCase: Number(value >> 1n), instructions: hart.instret, jit };
     }
   }
-  return { outcome: 'limit', instructions: hart.instret, pc: hart.pc };
+  return { outcome: 'limit', instructions: hart.instret, pc: hart.pc, jit: hart.jitStats() };
 }

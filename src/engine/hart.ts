@@ -3,6 +3,13 @@
 import { Bus } from './bus.js';
 import { GuestClock } from './guest-clock.js';
 import { PAGE_SIZE, PageMap } from './page-map.js';
+import {
+  DEFAULT_THRESHOLD,
+  MAX_UNITS,
+  Translator,
+  type JitOptions,
+  type JitStats,
+} from './jit/translator.js';
 
 /** Why run() returned (the hart's STOP_* codes). */
 export const enum StopReason {
@@ -19,6 +26,25 @@ export const enum StopReason {
    * had no effect; once the page is filled and marked present, run() executes it again.
    */
   PageMissing = 4,
+  /** An address is hot: the host translates it and runs on (Hart.run does, never returns it). */
+  Translate = 5,
+  /** Lock-step checking found a unit that disagrees with the interpreter (Hart.run throws). */
+  Diff = 6,
+}
+
+/** Lock-step checking (JitOptions.lockstep) found translated code that disagrees with the interpreter. */
+export class LockstepError extends Error {
+  constructor(
+    /** Guest pc where the unit started. */
+    readonly unitPc: bigint,
+    /** What differs, e.g. "x10: unit 0x5, interpreter 0x6". */
+    readonly differences: string[],
+  ) {
+    super(
+      `translated code at 0x${unitPc.toString(16)} disagrees with the interpreter: ${differences.join('; ')}`,
+    );
+    this.name = 'LockstepError';
+  }
 }
 
 interface HartExports {
@@ -66,7 +92,25 @@ export interface HartLayout {
   PMPCFG: number;
   PMP_END: number;
   PAGE_MAP: number;
+  TLB_READ: number;
+  TLB_WRITE: number;
+  JIT_TABLE: number;
+  JIT_ENTRIES: number;
+  JIT_DATA_KEY: number;
+  JIT_RETIRED: number;
+  JIT_EVENT: number;
+  JIT_THRESHOLD: number;
+  JIT_QUEUE: number;
+  JIT_QUEUE_LENGTH: number;
+  JIT_EXECUTED: number;
+  JIT_LOCKSTEP: number;
+  JIT_CONSUMED: number;
+  JIT_DIFF_PC: number;
+  LOCKSTEP_AFTER: number;
 }
+
+/** Table index of the first translated unit (below: the hart's own, if any). */
+const FIRST_UNIT_SLOT = 16;
 
 // A saved hart state: a header, then the state ranges of linear memory (cpu/layout.ts says which)
 // in order. The version changes whenever those ranges do, so an old state is refused, not misread.
@@ -100,6 +144,8 @@ export interface HartOptions {
   timebaseHz?: number;
   /** Clock in milliseconds; defaults to performance.now. */
   clock?: () => number;
+  /** The translator: on by default; `false` or `{ enabled: false }` interprets everything. */
+  jit?: boolean | JitOptions;
 }
 
 export const MAX_RAM = 2048 * 1024 * 1024 - 64 * 1024 * 1024; // what fits a 32-bit wasm memory with the hart's own state
@@ -119,10 +165,13 @@ export class Hart {
   readonly now: () => number;
   /** Which pages of RAM are missing (lazy restore) or dirty; see page-map.ts. */
   readonly pageMap: PageMap;
+  /** The translator, unless it is off. */
+  private readonly translator?: Translator;
 
   private constructor(
     instance: WebAssembly.Instance,
     memory: WebAssembly.Memory,
+    table: WebAssembly.Table,
     options: HartOptions,
     clock: GuestClock,
   ) {
@@ -146,6 +195,32 @@ export class Hart {
     this.setSlot(this.layout.RAM_BASE_SLOT, BigInt(options.ramBase));
     this.setSlot(this.layout.RAM_SIZE_SLOT, BigInt(options.ramSize));
     this.exports.reset(options.ramBase >>> 0, Math.floor(options.ramBase / 2 ** 32));
+    const jit: JitOptions =
+      typeof options.jit === 'object' ? options.jit : { enabled: options.jit ?? true };
+    const i32 = new Int32Array(memory.buffer);
+    i32[this.layout.JIT_THRESHOLD / 4] = -1;
+    if (jit.enabled ?? true) {
+      this.translator = new Translator(
+        {
+          memory,
+          table,
+          firstSlot: FIRST_UNIT_SLOT,
+          layout: this.layout,
+          exports: this.exports,
+          decode: (raw) => this.decode(raw),
+        },
+        jit,
+      );
+      i32[this.layout.JIT_THRESHOLD / 4] = jit.threshold ?? DEFAULT_THRESHOLD;
+      const dropUnits = this.exports.dropUnits as (hostPage: number) => void;
+      this.pageMap.onCodeWritten = (page) => dropUnits(this.layout.RAM + page * PAGE_SIZE);
+      i32[this.layout.JIT_LOCKSTEP / 4] = jit.lockstep ? 1 : 0;
+    }
+  }
+
+  /** What the translator has done, or undefined when it is off. */
+  jitStats(): JitStats | undefined {
+    return this.translator?.stats();
   }
 
   static async create(options: HartOptions): Promise<Hart> {
@@ -174,19 +249,27 @@ export class Hart {
       },
       env: { memory },
     };
-    const instance = await WebAssembly.instantiate(module, imports);
+    // Translated units are called through this table (cpu/hart.ts call_indirect); the hart's own
+    // functions, if it has any in a table, sit below FIRST_UNIT_SLOT.
+    const table = new WebAssembly.Table({
+      element: 'anyfunc',
+      initial: FIRST_UNIT_SLOT + MAX_UNITS,
+      maximum: FIRST_UNIT_SLOT + MAX_UNITS,
+    });
+    const instance = await WebAssembly.instantiate(module, { ...imports, env: { memory, table } });
     const ram = (instance.exports.RAM as WebAssembly.Global).value as number;
     if (ram !== ramOffset)
       throw new Error(
         `hart.wasm places RAM at 0x${ram.toString(16)}, the host expected 0x${ramOffset.toString(16)}`,
       );
     mmioData = ((instance.exports.MMIO_DATA as WebAssembly.Global).value as number) / 4;
-    return new Hart(instance, memory, options, clock);
+    return new Hart(instance, memory, table, options, clock);
   }
 
   /** Resets the hart to M-mode at `pc` with every register zero. RAM is kept. */
   reset(pc: number): void {
     this.exports.reset(pc >>> 0, Math.floor(pc / 2 ** 32));
+    this.translator?.forget();
   }
 
   /**
@@ -270,12 +353,46 @@ export class Hart {
       at += end - start;
     }
     this.exports.resume();
+    this.translator?.forget();
     this.setTime(this.slotNumber(this.layout.MTIME));
   }
 
-  /** Runs up to `budget` instructions. */
+  /**
+   * Runs up to `budget` instructions. Hot code is translated on the way (StopReason.Translate is
+   * handled here); throws a LockstepError when lock-step checking finds a difference.
+   */
   run(budget: number): StopReason {
-    return this.exports.run(budget) as StopReason;
+    let left = budget;
+    for (;;) {
+      const reason = this.exports.run(left) as StopReason;
+      if (reason === StopReason.Translate) {
+        left -= this.u32[this.layout.JIT_CONSUMED / 4];
+        this.translator!.flush(true);
+        if (left > 0) continue;
+        return StopReason.Budget;
+      }
+      if (this.translator?.ready) this.translator.flush(false);
+      if (reason === StopReason.Diff) throw this.lockstepError();
+      return reason;
+    }
+  }
+
+  private lockstepError(): LockstepError {
+    const unit = this.layout.LOCKSTEP_AFTER / 8;
+    const names = (offset: number) => {
+      if (offset < 32) return `x${offset}`;
+      if (offset < 64) return `f${offset - 32}`;
+      if (offset === this.layout.PC / 8) return 'pc';
+      return `state+0x${(offset * 8).toString(16)}`;
+    };
+    const differences: string[] = [];
+    for (let k = 0; k < this.layout.STOP_ON_STORE / 8; k++)
+      if (this.u64[unit + k] !== this.u64[k])
+        differences.push(
+          `${names(k)}: unit 0x${this.u64[unit + k].toString(16)}, interpreter 0x${this.u64[k].toString(16)}`,
+        );
+    if (differences.length === 0) differences.push('the memory it stored to');
+    return new LockstepError(this.slot(this.layout.JIT_DIFF_PC), differences);
   }
 
   slot(offset: number): bigint {
@@ -307,6 +424,7 @@ export class Hart {
   set privilege(level: number) {
     this.u32[this.layout.PRIV / 4] = level;
     this.exports.resume(); // recompute the translation keys for the new privilege
+    this.translator?.forget();
   }
 
   x(index: number): bigint {

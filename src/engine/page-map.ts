@@ -5,8 +5,8 @@
 //     the hart (StopReason.PageMissing) or the device until the host has filled it;
 //   - dirty tracking: a DIRTY page was written since the host last cleared the bit (the hart sets
 //     it when it fills a write TLB entry, devices when they write by DMA);
-//   - code invalidation (the translator, later): a page holding translated code is marked, and a
-//     write to it drops the translations.
+//   - code invalidation (the translator, jit/): a page holding translated code is marked CODE; a
+//     write to it, by the hart or by DMA, drops the translations and the mark.
 // Zero means "present, clean, no code": a fresh machine needs no set-up.
 
 export const PAGE_SIZE = 4096;
@@ -15,7 +15,7 @@ export const PAGE_SHIFT = 12;
 export const PAGE_MISSING = 1;
 /** The page was written since the bit was last cleared. */
 export const PAGE_DIRTY = 2;
-/** Reserved for the translator: the page holds code it has translated. */
+/** The page holds code the translator has translated (jit/). */
 export const PAGE_CODE = 4;
 
 /** A missing page was reached by a device; the access must be retried once the page is in. */
@@ -31,6 +31,9 @@ export class PageMissingError extends Error {
 
 /** The host's view of the map: `bytes[i]` describes RAM bytes [i·4096, (i+1)·4096). */
 export class PageMap {
+  /** Called for a page (index) marked CODE that a device writes, before it loses the mark. */
+  onCodeWritten?: (page: number) => void;
+
   constructor(readonly bytes: Uint8Array) {}
 
   /** The offset in RAM of the first missing page in [offset, offset + length), or -1. */
@@ -52,9 +55,17 @@ export class PageMap {
     this.set(offset, length, PAGE_MISSING);
   }
 
-  /** Marks [offset, offset + length) written (device DMA). */
+  /** Marks [offset, offset + length) written (device DMA); pages of translated code lose it. */
   markDirty(offset: number, length: number): void {
-    this.set(offset, length, PAGE_DIRTY);
+    if (length <= 0) return;
+    const last = (offset + length - 1) >>> PAGE_SHIFT;
+    for (let page = offset >>> PAGE_SHIFT; page <= last; page++) {
+      if (this.bytes[page] & PAGE_CODE) {
+        this.onCodeWritten?.(page);
+        this.bytes[page] &= ~PAGE_CODE;
+      }
+      this.bytes[page] |= PAGE_DIRTY;
+    }
   }
 
   /** Whether any page is missing. */

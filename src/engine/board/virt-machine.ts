@@ -15,6 +15,7 @@ import { VirtioEntropy } from '../devices/virtio/entropy.js';
 import { VirtioMmio } from '../devices/virtio/mmio.js';
 import { OverlayDisk } from '../disks/overlay-disk.js';
 import { Hart, StopReason } from '../hart.js';
+import type { JitOptions } from '../jit/translator.js';
 import { fromBase64, toBase64 } from '../base64.js';
 import { buildDeviceTree } from './device-tree.js';
 import {
@@ -57,6 +58,8 @@ export interface MachineOptions {
   clock?: () => number;
   /** The host's wall-clock time in ms since 1970, which the guest's RTC reads (default: now). */
   wallClock?: () => number;
+  /** The translator of hot guest code to wasm (default on); see HartOptions.jit. */
+  jit?: boolean | JitOptions;
 }
 
 /** Where the content of RAM pages not restored yet comes from (a snapshot read lazily). */
@@ -206,6 +209,7 @@ export class VirtMachine {
       bus,
       clock: options.clock,
       timebaseHz: map.TIMEBASE_HZ,
+      jit: options.jit,
     });
     const machine = new VirtMachine(hart, bus, options);
     machine.boot(3 + (options.disks?.length ?? 0));
@@ -233,6 +237,7 @@ export class VirtMachine {
       bus,
       clock: options.clock,
       timebaseHz: map.TIMEBASE_HZ,
+      jit: options.jit,
     });
     const machine = new VirtMachine(
       hart,

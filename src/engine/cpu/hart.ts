@@ -12,8 +12,11 @@ import {
 import {
   fault, faultCause, faultTval, event, yieldRequested, missing, missingAddress, clearEvents, setRam,
   flushTlb, updateKeys, fetchPage, load8, load16, load32, load64, store8, store16, store32, store64,
-  amoHost, loadPhys, evictWrite, hostOf,
+  deviceAccesses, setJournaling, undoJournal, journalResults, journalResultsHold, setEvents,
+  missing as pageMissing,
 } from './mmu';
+import { mulhu, sext32 } from './alu';
+import { atomic } from './atomic';
 import { csrRead, csrWrite, readValue, fpEnabled, setFsDirty, now } from './csr';
 import { takeTrap, mret, sret, pendingInterrupt, wfiWakes } from './trap';
 import { execFp, writeS } from './fpu';
@@ -22,9 +25,12 @@ export {
   X_REGS, F_REGS, PC, PRIV, MSTATUS, MIP_LINES, MTIME, STIMECMP, INSTRET, STOP_ON_STORE, HOST_CALLS,
   MMIO_DATA, RAM_BASE_SLOT, RAM_SIZE_SLOT, STOP_CAUSE, STOP_VALUE, DECODE_SCRATCH, RAM, MHARTID,
   MCAUSE, MEPC, MTVAL, SATP, FCSR, MEDELEG, MIDELEG, MCOUNTEREN, SCOUNTEREN, MENVCFG, MIP, MIE,
-  PMPCFG, PMP_END, PAGE_MAP,
+  PMPCFG, PMP_END, PAGE_MAP, JIT_TABLE, JIT_ENTRIES, JIT_DATA_KEY, JIT_RETIRED, JIT_EVENT,
+  JIT_THRESHOLD, JIT_QUEUE_LENGTH, JIT_QUEUE, JIT_EXECUTED, JIT_LOCKSTEP, JIT_CONSUMED, JIT_DIFF_PC,
+  TLB_READ, TLB_WRITE, LOCKSTEP_BEFORE, LOCKSTEP_AFTER,
 } from './layout';
-export { clearDirty } from './mmu';
+export { clearDirty, dropUnits, protectCode } from './mmu';
+export { jitLoad, jitStore, jitFp, jitAtomic, jitMulh } from './unit-runtime';
 
 /** Why run() returned. */
 export const STOP_BUDGET: i32 = 0; // the instruction budget is spent
@@ -35,6 +41,14 @@ export const STOP_HOST_CALL: i32 = 3; // ecall from S-mode with HOST_CALLS set; 
 // pc is at the instruction, which had no effect and did not retire: once the host has filled the
 // page, run() executes it again.
 export const STOP_PAGE_MISSING: i32 = 4;
+// With a translation threshold of zero, an address was entered and queued (JIT_QUEUE): the host
+// translates it and calls run() again with what is left of the budget (JIT_CONSUMED was used).
+// pc is at that address, which has not run yet.
+export const STOP_TRANSLATE: i32 = 5;
+// Lock-step checking found a unit that left a different state than the interpreter does from the
+// same state: LOCKSTEP_AFTER holds the unit's, the state region the interpreter's; JIT_DIFF_PC the
+// unit's first pc. pc is the interpreter's.
+export const STOP_DIFF: i32 = 6;
 
 /**
  * Resets the hart: M-mode at `pc`, registers zero, caches empty. RAM_BASE_SLOT/RAM_SIZE_SLOT must
@@ -49,7 +63,18 @@ export function reset(pcLo: u32, pcHi: u32): void {
   store<u32>(L.PRIV, M);
   flushTlb();
   memory.fill(L.DECODE_CACHE, 0, <usize>L.DECODE_ENTRIES << 4);
+  dropAllUnits();
   updateKeys();
+}
+
+/** Forgets every translated unit and every page's code mark (RAM was replaced). */
+export function dropAllUnits(): void {
+  memory.fill(L.JIT_TABLE, 0, <usize>L.JIT_ENTRIES << 3);
+  const pages = <usize>(load<u64>(L.RAM_SIZE_SLOT) >> 12);
+  for (let k: usize = 0; k < pages; k++) {
+    const at = L.PAGE_MAP + k;
+    store<u8>(at, load<u8>(at) & ~L.PAGE_CODE);
+  }
 }
 
 /**
@@ -62,6 +87,7 @@ export function resume(): void {
   setRam(load<u64>(L.RAM_BASE_SLOT), load<u64>(L.RAM_SIZE_SLOT));
   flushTlb();
   memory.fill(L.DECODE_CACHE, 0, <usize>L.DECODE_ENTRIES << 4);
+  dropAllUnits();
   updateKeys();
 }
 
@@ -73,17 +99,6 @@ export function decodeInto(raw: u32): void {
 /** Drops every cached translation (SBI remote fences from the host). */
 export function flushTranslations(): void {
   flushTlb();
-}
-
-@inline function mulhu(a: u64, b: u64): u64 {
-  const aLo = a & 0xffffffff, aHi = a >> 32, bLo = b & 0xffffffff, bHi = b >> 32;
-  const ll = aLo * bLo, lh = aLo * bHi, hl = aHi * bLo, hh = aHi * bHi;
-  const mid = (ll >> 32) + (lh & 0xffffffff) + (hl & 0xffffffff);
-  return hh + (lh >> 32) + (hl >> 32) + (mid >> 32);
-}
-
-@inline function sext32(v: u64): u64 {
-  return <u64><i64><i32>v;
 }
 
 /**
@@ -98,11 +113,17 @@ export function run(budget: i32): i32 {
   let fetchVpn: u64 = ~<u64>0;
   let fetchBase: usize = 0;
   let reason = STOP_BUDGET;
+  // The translator (src/engine/jit/): an address reached other than by falling through (a jump, a
+  // taken branch, a trap, a unit's return) is a block entry; entries are counted by host address
+  // and run translated code once the host has translated them.
+  const threshold = replaying ? -1 : load<i32>(L.JIT_THRESHOLD);
+  const lockstep = load<i32>(L.JIT_LOCKSTEP) != 0;
+  let lastNext: u64 = ~<u64>0; // where the previous instruction would fall through to
   clearEvents();
   now(); // the timer interrupt (Sstc) is evaluated against the current time
   while (true) {
     // ---- between blocks: interrupts and requests from the host
-    const irq = pendingInterrupt();
+    const irq = replaying ? 0 : pendingInterrupt();
     if (irq != 0) {
       pc = takeTrap(irq, 0, pc);
       fetchVpn = ~<u64>0;
@@ -128,6 +149,75 @@ export function run(budget: i32): i32 {
       }
       const off = <usize>pc & 0xfff;
       const host = fetchBase + off;
+      if (threshold >= 0 && pc != lastNext) {
+        // ---- a block entry: translated code, or one more entry counted
+        const entry = L.JIT_TABLE + (((host >> 1) & (L.JIT_ENTRIES - 1)) << 3);
+        let value = load<i32>(entry, 4);
+        if (load<u32>(entry) != <u32>host) {
+          store<u32>(entry, <u32>host);
+          value = 0;
+        }
+        if (value > 0) {
+          n++; // the unit counts its own instructions
+          store<i32>(L.JIT_RETIRED, 0);
+          const before = pc;
+          const devices = deviceAccesses;
+          if (lockstep) {
+            store<u64>(L.PC, pc); // run() keeps pc in a local; the replay starts from memory
+            memory.copy(L.LOCKSTEP_BEFORE, 0, L.STATE_BYTES);
+            setJournaling(true);
+          }
+          // A unit runs at most n instructions (more only to finish a block) and returns the pc
+          // to go on from; the registers and CSRs are in linear memory again when it returns.
+          pc = call_indirect<u64>(<u32>value, pc, lockstep && n > 256 ? 256 : n);
+          const retired = load<i32>(L.JIT_RETIRED);
+          n -= retired;
+          store<u64>(L.JIT_EXECUTED, load<u64>(L.JIT_EXECUTED) + <u64>retired);
+          fetchVpn = ~<u64>0;
+          lastNext = ~<u64>0;
+          if (lockstep) {
+            setJournaling(false);
+            if (deviceAccesses == devices && !replayAgrees(before, pc, retired)) {
+              store<u64>(L.JIT_DIFF_PC, before);
+              reason = STOP_DIFF;
+              pc = load<u64>(L.PC);
+              break;
+            }
+          }
+          if (event) {
+            // The instruction after the last retired one reached a device, faulted, or stopped
+            // for a missing page: handled as after an interpreted instruction.
+            recheck = true;
+            if (yieldRequested) reason = STOP_YIELD;
+            if (fault) {
+              n--;
+              traps++;
+              if (pageMissing) reason = STOP_PAGE_MISSING;
+              else pc = takeTrap(faultCause, faultTval, pc);
+            }
+            clearEvents();
+            break;
+          }
+          continue;
+        }
+        if (value != L.JIT_NEVER) {
+          value--;
+          store<i32>(entry, value, 4);
+          const queued = load<u32>(L.JIT_QUEUE_LENGTH);
+          if (-value > threshold && queued < L.JIT_QUEUE_ENTRIES) {
+            // Hot: queued for the host, which translates between slices; with a threshold of
+            // zero it translates at once and run() goes on from here afterwards.
+            store<u32>(L.JIT_QUEUE + (<usize>queued << 2), <u32>host);
+            store<u32>(L.JIT_QUEUE_LENGTH, queued + 1);
+            store<i32>(entry, L.JIT_NEVER, 4); // until the host stores the unit
+            if (threshold == 0) {
+              n++;
+              reason = STOP_TRANSLATE;
+              break;
+            }
+          }
+        }
+      }
       let raw = load<u32>(host);
       if ((raw & 3) != 3) raw &= 0xffff;
       else if (off == 0xffe) {
@@ -156,6 +246,7 @@ export function run(budget: i32): i32 {
       const rs2 = <u32>(w0 >> 56) & 31;
       const imm = <u64><i64><i32>(w1 >> 32);
       const next = pc + ((w1 >> 16) & 0xff);
+      lastNext = next;
       // ---- execute
       switch (op) {
         case Op.LUI: setX(rd, imm); pc = next; break;
@@ -310,10 +401,55 @@ export function run(budget: i32): i32 {
     }
     if (reason != STOP_BUDGET) break;
   }
+  if (reason == STOP_DIFF) return reason; // the state is the interpreter's, from replayAgrees
   store<u64>(L.PC, pc);
   setCsr(L.INSTRET, csr(L.INSTRET) + <u64>(budget - n - traps - counted));
   if (reason == STOP_PAGE_MISSING) store<u64>(L.STOP_VALUE, missingAddress);
+  store<i32>(L.JIT_CONSUMED, budget - n);
   return reason;
+}
+
+/** Set while the interpreter replays a unit's instructions (no interrupts, no translated code). */
+let replaying = false;
+
+/**
+ * Lock-step checking of one unit that started at `before` with the state in LOCKSTEP_BEFORE,
+ * retired `retired` instructions and left `pc` and the state region (and the events of its last
+ * instruction). Undoes its stores, replays the same instructions in the interpreter from the same
+ * state, and compares registers, pc, CSRs and the stores' results. If they agree, the machine goes
+ * on from the unit's state; if not, the interpreter's state stays for the host to compare.
+ */
+function replayAgrees(before: u64, pc: u64, retired: i32): bool {
+  const unitFault = fault, unitEvent = event, unitYield = yieldRequested, unitMissing = pageMissing;
+  const cause = faultCause, tval = faultTval;
+  store<u64>(L.PC, pc);
+  memory.copy(L.LOCKSTEP_AFTER, 0, L.STATE_BYTES);
+  // Note what the unit stored, then put back what was there to replay from the same RAM.
+  journalResults();
+  undoJournal();
+  memory.copy(0, L.LOCKSTEP_BEFORE, L.STATE_BYTES);
+  // Walk the page tables again, as the unit's first accesses may have (setting A and D bits).
+  flushTlb();
+  const instret = csr(L.INSTRET);
+  replaying = true;
+  if (retired > 0) run(retired);
+  replaying = false;
+  // run() added the replayed instructions to INSTRET; the unit's state does not count them yet.
+  const replayed = csr(L.INSTRET) - instret;
+  setCsr(L.INSTRET, instret);
+  const agrees = replayed == <u64>retired && sameState() && journalResultsHold();
+  if (agrees) memory.copy(0, L.LOCKSTEP_AFTER, L.STATE_BYTES);
+  else setCsr(L.INSTRET, instret + replayed);
+  setEvents(unitFault, unitEvent, unitYield, unitMissing, cause, tval);
+  return agrees;
+}
+
+/** Whether the state region equals the one the unit left (LOCKSTEP_AFTER), pc included. */
+function sameState(): bool {
+  for (let at: usize = 0; at < L.STATE_BYTES; at += 8) {
+    if (load<u64>(at) != load<u64>(L.LOCKSTEP_AFTER + at)) return false;
+  }
+  return true;
 }
 
 @inline function raiseIllegal(raw: u32): void {
@@ -333,81 +469,6 @@ function fpMemory(op: i32, rd: u32, rs1: u32, rs2: u32, imm: u64): bool {
     case Op.FLD: { const v = load64(va); if (fault) return false; setF(rd, v); setFsDirty(); break; }
     case Op.FSW: store32(va, getF(rs2)); if (fault) return false; break; // the raw low 32 bits, boxed or not
     case Op.FSD: store64(va, getF(rs2)); if (fault) return false; break;
-  }
-  return true;
-}
-
-/** LR, SC and the AMOs (A extension). Returns false if it raised an exception. */
-function atomic(op: i32, rd: u32, rs1: u32, rs2: u32): bool {
-  const va = getX(rs1);
-  const word = op <= Op.AMOMAXU_W;
-  const size: u32 = word ? 4 : 8;
-  const kind = op - (word ? Op.LR_W : Op.LR_D); // 0 LR, 1 SC, 2.. AMOs in ops.ts order
-  if ((va & (size - 1)) != 0) {
-    // Misaligned atomics raise address-misaligned (LR as a load, SC and AMOs as stores).
-    raiseException(kind == 0 ? CAUSE_LOAD_MISALIGNED : CAUSE_STORE_MISALIGNED, va);
-    return false;
-  }
-  if (kind == 0) {
-    const pa = loadPhys(va, size);
-    if (fault) return false;
-    const v = word ? sext32(<u64>load<u32>(hostOf(pa))) : load<u64>(hostOf(pa));
-    store<u64>(L.RESERVATION, pa);
-    store<u64>(L.RESERVATION_VALID, 1);
-    evictWrite(va); // later stores to this page take the slow path, which breaks the reservation
-    setX(rd, v);
-    return true;
-  }
-  const host = amoHost(va, size);
-  if (fault) return false;
-  if (kind == 1) {
-    const ok = load<u64>(L.RESERVATION_VALID) != 0 && hostOf(load<u64>(L.RESERVATION)) == host;
-    store<u64>(L.RESERVATION_VALID, 0);
-    if (ok) {
-      if (word) store<u32>(host, <u32>getX(rs2));
-      else store<u64>(host, getX(rs2));
-    }
-    setX(rd, ok ? 0 : 1);
-    return true;
-  }
-  // Any store to the reserved doubleword breaks the reservation, AMOs included.
-  if (load<u64>(L.RESERVATION_VALID) != 0 && (hostOf(load<u64>(L.RESERVATION)) & ~7) == (host & ~7)) {
-    store<u64>(L.RESERVATION_VALID, 0);
-  }
-  const b = getX(rs2);
-  if (word) {
-    const old = load<i32>(host);
-    const bw = <i32>b;
-    let nv: i32;
-    switch (kind) {
-      case 2: nv = bw; break;
-      case 3: nv = old + bw; break;
-      case 4: nv = old ^ bw; break;
-      case 5: nv = old & bw; break;
-      case 6: nv = old | bw; break;
-      case 7: nv = old < bw ? old : bw; break;
-      case 8: nv = old > bw ? old : bw; break;
-      case 9: nv = <u32>old < <u32>bw ? old : bw; break;
-      default: nv = <u32>old > <u32>bw ? old : bw; break;
-    }
-    store<i32>(host, nv);
-    setX(rd, <u64><i64>old);
-  } else {
-    const old = load<u64>(host);
-    let nv: u64;
-    switch (kind) {
-      case 2: nv = b; break;
-      case 3: nv = old + b; break;
-      case 4: nv = old ^ b; break;
-      case 5: nv = old & b; break;
-      case 6: nv = old | b; break;
-      case 7: nv = <i64>old < <i64>b ? old : b; break;
-      case 8: nv = <i64>old > <i64>b ? old : b; break;
-      case 9: nv = old < b ? old : b; break;
-      default: nv = old > b ? old : b; break;
-    }
-    store<u64>(host, nv);
-    setX(rd, old);
   }
   return true;
 }

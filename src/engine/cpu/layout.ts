@@ -7,6 +7,8 @@
 //   0x0010_0000  TLBs: read, write, fetch                         48 KiB
 //   0x0018_0000  page map: one byte per page of guest RAM         512 KiB
 //   0x0020_0000  decoded-instruction cache                        1 MiB
+//   0x0030_0000  translated-unit table (jit/)                     512 KiB
+//   0x0038_0000  lock-step checking: two hart states and a store journal
 //   0x0040_0000  guest RAM (physical RAM_BASE upward)
 
 // ---- integer and floating-point registers
@@ -86,6 +88,38 @@ export const PAGE_CODE: u8 = 4; // reserved for the translator
 // ---- decoded-instruction cache: DECODE_ENTRIES entries of 16 bytes (see decode.ts)
 export const DECODE_ENTRIES: u32 = 65536;
 export const DECODE_CACHE: usize = 0x200000;
+
+// ---- the translator (src/engine/jit/): units of translated code, keyed by the host address of
+// their first instruction. Entry: u32 host address, i32 value: > 0 the unit's index in the function
+// table; <= 0 minus the times the address was entered (hotness); JIT_NEVER: not translatable.
+export const JIT_ENTRIES: u32 = 65536;
+export const JIT_TABLE: usize = 0x300000;
+export const JIT_NEVER: i32 = i32.MIN_VALUE;
+// Slots the translated code and the host share (not part of a saved state).
+export const JIT_DATA_KEY: usize = 0x380; // mmu.ts dataKey, for the inlined TLB fast path
+export const JIT_RETIRED: usize = 0x388; // i32: instructions a unit retired before it returned
+export const JIT_EVENT: usize = 0x38c; // i32 set by the helpers units call: 0, JIT_EVENT_DONE or JIT_EVENT_FAULT
+export const JIT_THRESHOLD: usize = 0x390; // i32: entries before an address is translated; < 0 off
+export const JIT_QUEUE_LENGTH: usize = 0x394; // u32: hot addresses waiting in JIT_QUEUE
+export const JIT_EXECUTED: usize = 0x3a0; // u64: instructions retired in translated code, ever
+export const JIT_LOCKSTEP: usize = 0x3a8; // i32: nonzero runs every unit against the interpreter
+export const JIT_CONSUMED: usize = 0x3ac; // i32: budget the last run() used
+export const JIT_DIFF_PC: usize = 0x3b0; // u64: after STOP_DIFF, pc of the unit that disagreed
+export const JIT_EVENT_DONE: i32 = 1; // a device was accessed, the instruction completed
+export const JIT_EVENT_FAULT: i32 = 2; // the instruction faulted (or reached a missing page)
+// Lock-step checking (JIT_LOCKSTEP): the state before a unit, the state it left, and a journal of
+// the RAM it stored to (host address, old doubleword, new doubleword), so the interpreter can
+// replay it and be compared.
+export const STATE_BYTES: usize = STOP_ON_STORE;
+export const LOCKSTEP_BEFORE: usize = 0x380000;
+export const LOCKSTEP_AFTER: usize = 0x381000;
+// Host addresses entered JIT_THRESHOLD times, for the host to translate (its entry is JIT_NEVER
+// meanwhile, so it is queued once).
+export const JIT_QUEUE: usize = 0x380800;
+export const JIT_QUEUE_ENTRIES: u32 = 256;
+export const JOURNAL: usize = 0x382000;
+export const JOURNAL_ENTRY: usize = 24;
+export const JOURNAL_ENTRIES: u32 = 0x7e000 / 24;
 
 // ---- guest RAM in linear memory
 export const RAM: usize = 0x400000;

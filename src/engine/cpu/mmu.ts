@@ -101,10 +101,108 @@ export function setRam(base: u64, size: u64): void {
   return L.PAGE_MAP + <usize>((pa - ramBase) >> 12);
 }
 
-/** Marks the RAM page holding `pa` written. `pa` must be in RAM. */
+/**
+ * Marks the RAM page holding `pa` written. `pa` must be in RAM. A page holding translated code
+ * loses its translations first (the write may change the instructions they were made from), and
+ * the executor is told (`event`), so a unit that stored into its own page returns at once.
+ */
 @inline function markDirty(pa: u64): void {
   const entry = pageMapEntry(pa);
-  store<u8>(entry, load<u8>(entry) | L.PAGE_DIRTY);
+  const bits = load<u8>(entry);
+  if ((bits & L.PAGE_CODE) != 0) {
+    dropUnits(hostOf(pa & ~0xfff));
+    event = true;
+  }
+  store<u8>(entry, (bits | L.PAGE_DIRTY) & ~L.PAGE_CODE);
+}
+
+/**
+ * Forgets every translated unit that starts in the page at `hostPage` (the translator's table is
+ * direct-mapped by host address, so the page's 2048 possible starts are 2048 consecutive slots).
+ * The host's code cache finds the dropped units when it next recycles their table slots.
+ */
+export function dropUnits(hostPage: usize): void {
+  for (let at: usize = 0; at < 0x1000; at += 2) {
+    const slot = L.JIT_TABLE + ((((hostPage + at) >> 1) & (L.JIT_ENTRIES - 1)) << 3);
+    if (load<u32>(slot) == <u32>(hostPage + at)) store<u64>(slot, 0);
+  }
+}
+
+/**
+ * Marks the page at `hostPage` as holding translated code: it leaves the write TLB, so every store
+ * to it takes the slow path, which drops the translations (markDirty).
+ */
+export function protectCode(hostPage: usize): void {
+  const entry = L.PAGE_MAP + ((hostPage - L.RAM) >> 12);
+  store<u8>(entry, load<u8>(entry) | L.PAGE_CODE);
+  const vpnMask: u64 = (<u64>1 << 56) - 1; // a tag is vpn ^ key, and keys live above bit 56
+  for (let k: usize = 0; k < <usize>L.TLB_ENTRIES; k++) {
+    const slot = L.TLB_WRITE + (k << 4);
+    const tag = load<u64>(slot);
+    if (tag == ~<u64>0) continue;
+    if (<usize>(load<u64>(slot + 8) + ((tag & vpnMask) << 12)) == hostPage) store<u64>(slot, ~<u64>0);
+  }
+}
+
+/** Lock-step checking: every RAM store is journalled and no page enters the write TLB. */
+export let journaling = false;
+export let journalLength: u32 = 0;
+/** Device accesses so far (lock-step checking skips units that reached a device: no replay). */
+export let deviceAccesses: u32 = 0;
+
+export function setJournaling(on: bool): void {
+  journaling = on;
+  if (on) {
+    journalLength = 0;
+    memory.fill(L.TLB_WRITE, 0xff, L.TLB_BYTES);
+  }
+}
+
+/**
+ * Records the doubleword at `host` before a store changes it. A unit stores at most a few hundred
+ * times between checks (hart.ts gives it a small budget), far fewer than the journal holds.
+ */
+export function journal(host: usize): void {
+  if (journalLength >= L.JOURNAL_ENTRIES) return;
+  const at = L.JOURNAL + <usize>journalLength * L.JOURNAL_ENTRY;
+  store<u64>(at, host);
+  store<u64>(at + 8, load<u64>(host));
+  journalLength++;
+}
+
+/** Records, beside each journalled doubleword, what it holds now. */
+export function journalResults(): void {
+  for (let k: u32 = 0; k < journalLength; k++) {
+    const at = L.JOURNAL + <usize>k * L.JOURNAL_ENTRY;
+    store<u64>(at + 16, load<u64>(<usize>load<u64>(at)));
+  }
+}
+
+/** Whether every journalled doubleword holds again what journalResults() recorded. */
+export function journalResultsHold(): bool {
+  for (let k: u32 = 0; k < journalLength; k++) {
+    const at = L.JOURNAL + <usize>k * L.JOURNAL_ENTRY;
+    if (load<u64>(<usize>load<u64>(at)) != load<u64>(at + 16)) return false;
+  }
+  return true;
+}
+
+/** Puts back what the journal recorded, newest first. The entries stay for journalResultsHold. */
+export function undoJournal(): void {
+  for (let k = <i32>journalLength - 1; k >= 0; k--) {
+    const at = L.JOURNAL + <usize>k * L.JOURNAL_ENTRY;
+    store<u64>(<usize>load<u64>(at), load<u64>(at + 8));
+  }
+}
+
+/** Sets the events an access left (lock-step checking puts back those of the unit it replayed). */
+export function setEvents(f: bool, e: bool, y: bool, m: bool, cause: u64, tval: u64): void {
+  fault = f;
+  event = e;
+  yieldRequested = y;
+  missing = m;
+  faultCause = cause;
+  faultTval = tval;
 }
 
 /** Clears every DIRTY bit and empties the write TLB, so the next store to each page marks it again. */
@@ -149,6 +247,7 @@ export function updateKeys(): void {
   const bits = ((ms >> 18) & 3) << 2; // SUM, MXR
   dataKey = (<u64>dataPriv() | bits | 16) << 56;
   fetchKey = (<u64>priv() | 16) << 56;
+  store<u64>(L.JIT_DATA_KEY, dataKey);
 }
 
 export function flushTlb(): void {
@@ -235,6 +334,7 @@ export function translate(va: u64, access: u32, p: u32): u64 {
   let update = pte | PTE_A;
   if (access == ACCESS_STORE) update |= PTE_D;
   if (update != pte) {
+    if (journaling) journal(hostOf(pteAddr));
     store<u64>(hostOf(pteAddr), update);
     markDirty(pteAddr);
   }
@@ -277,6 +377,7 @@ function mmioLoad(pa: u64, size: u32, va: u64): u64 {
     return 0;
   }
   store<u64>(L.MMIO_DATA, 0);
+  deviceAccesses++;
   const answer = hostMmioRead(<u32>pa, size);
   event = true; // a device may have changed an interrupt line: the executor re-checks
   if (answer == MMIO_FAULT) {
@@ -338,8 +439,9 @@ export function storeSlow(va: u64, size: u32, v: u64): void {
     const reserved = load<u64>(L.RESERVATION_VALID) != 0 ? load<u64>(L.RESERVATION) : 0;
     if (reserved != 0 && pa < reserved + 8 && pa + size > reserved) store<u64>(L.RESERVATION_VALID, 0);
     markDirty(pa); // before the write TLB entry, so that a page in the write TLB is always marked
+    if (journaling) journal(hostOf(pa));
     // Pages that must see every store stay out of the write TLB.
-    if (page != (stopAt & ~0xfff) && page != (reserved & ~0xfff)) {
+    if (page != (stopAt & ~0xfff) && page != (reserved & ~0xfff) && !journaling) {
       const vpn = va >> 12;
       const slot = tlbSlot(L.TLB_WRITE, vpn);
       store<u64>(slot, vpn ^ dataKey);
@@ -354,6 +456,7 @@ export function storeSlow(va: u64, size: u32, v: u64): void {
     return;
   }
   store<u64>(L.MMIO_DATA, v);
+  deviceAccesses++;
   const answer = hostMmioWrite(<u32>pa, size);
   event = true; // a device may have changed an interrupt line: the executor re-checks
   if (answer == MMIO_FAULT) raise(CAUSE_STORE_ACCESS, va);
@@ -425,6 +528,7 @@ export function amoHost(va: u64, size: u32): usize {
     return 0;
   }
   markDirty(pa);
+  if (journaling) journal(hostOf(pa));
   return hostOf(pa);
 }
 

@@ -1,0 +1,214 @@
+// The translator: the hart queues addresses entered often enough (JIT_QUEUE); between two slices
+// the translator scans the unit at each (unit-scan.ts), writes them all as the functions of one
+// module (unit-compiler.ts), has the engine compile it off the thread (WebAssembly.compile: the
+// guest runs on in the interpreter meanwhile), instantiates it against the hart's memory and
+// runtime and hands each function to the hart through the code cache. With a threshold of zero
+// (tests) it compiles at once, synchronously, so translated code runs from the first entry.
+import type { DecodedInstruction } from '../hart.js';
+import { CodeCache } from './code-cache.js';
+import { compileUnit, RUNTIME, unitModule, type UnitLayout } from './unit-compiler.js';
+import { scanUnit } from './unit-scan.js';
+
+export interface JitOptions {
+  /** Translate hot code (default true). */
+  enabled?: boolean;
+  /** Entries of an address before it is translated (default 1000; 0 translates at first sight, synchronously). */
+  threshold?: number;
+  /** Memory budget of the code cache in bytes (default 32 MiB). */
+  cacheBytes?: number;
+  /**
+   * Run every unit against the interpreter and stop at the first difference (a testing mode,
+   * many times slower).
+   */
+  lockstep?: boolean;
+}
+
+export interface JitStats {
+  /** Units translated since the machine started. */
+  unitsCompiled: number;
+  /** Milliseconds spent scanning, compiling and instantiating them. */
+  compileMs: number;
+  /** Guest instructions retired in translated code. */
+  translatedInstructions: number;
+  /** Units dropped to stay within the budget. */
+  evictions: number;
+  /** Units in the cache now, and the bytes they are estimated to take. */
+  residentUnits: number;
+  residentBytes: number;
+}
+
+export const DEFAULT_THRESHOLD = 1000;
+export const DEFAULT_CACHE_BYTES = 32 * 1024 * 1024;
+/** Most units resident at once (function-table slots). */
+export const MAX_UNITS = 8192;
+
+export interface TranslatorHart {
+  memory: WebAssembly.Memory;
+  table: WebAssembly.Table;
+  /** Table index of the first slot for units. */
+  firstSlot: number;
+  layout: UnitLayout & {
+    RAM: number;
+    JIT_TABLE: number;
+    JIT_ENTRIES: number;
+    JIT_EXECUTED: number;
+    JIT_QUEUE: number;
+    JIT_QUEUE_LENGTH: number;
+  };
+  exports: Record<string, unknown>;
+  decode(raw: number): DecodedInstruction;
+}
+
+export class Translator {
+  private readonly cache: CodeCache;
+  private readonly runtime: Record<string, unknown>;
+  private readonly view: DataView;
+  private readonly protect: (hostPage: number) => void;
+  private readonly memoryPages: number;
+  /** The batch each queued address was last scanned in: only that batch may install it. */
+  private readonly scannedIn = new Map<number, number>();
+  private batches = 0;
+  private inFlight = false;
+  unitsCompiled = 0;
+  compileMs = 0;
+
+  constructor(
+    private readonly hart: TranslatorHart,
+    options: JitOptions,
+  ) {
+    this.view = new DataView(hart.memory.buffer);
+    this.memoryPages = hart.memory.buffer.byteLength / 65536;
+    this.runtime = Object.fromEntries(RUNTIME.map((f) => [f.name, hart.exports[f.name]]));
+    this.protect = hart.exports.protectCode as (hostPage: number) => void;
+    this.cache = new CodeCache(
+      hart.table,
+      hart.firstSlot,
+      MAX_UNITS,
+      options.cacheBytes ?? DEFAULT_CACHE_BYTES,
+      (host, slot) => {
+        const entry = this.entry(host);
+        if (
+          this.view.getUint32(entry, true) === host &&
+          this.view.getInt32(entry + 4, true) === slot
+        )
+          this.view.setBigUint64(entry, 0n, true);
+      },
+    );
+  }
+
+  private entry(host: number): number {
+    const l = this.hart.layout;
+    return l.JIT_TABLE + (((host >>> 1) & (l.JIT_ENTRIES - 1)) << 3);
+  }
+
+  /** Whether the hart has queued addresses and no batch is being compiled. */
+  get ready(): boolean {
+    return !this.inFlight && this.view.getUint32(this.hart.layout.JIT_QUEUE_LENGTH, true) > 0;
+  }
+
+  /**
+   * Translates the queued addresses: at once when `now`, else compiled off the thread and handed
+   * to the hart when done (a later slice). An address that cannot start a unit stays marked so
+   * (JIT_NEVER) until its page is written.
+   */
+  flush(now: boolean): void {
+    const l = this.hart.layout;
+    const started = performance.now();
+    const count = this.view.getUint32(l.JIT_QUEUE_LENGTH, true);
+    this.view.setUint32(l.JIT_QUEUE_LENGTH, 0, true);
+    const batch = ++this.batches;
+    const hosts: number[] = [];
+    const functions = [];
+    for (let k = 0; k < count; k++) {
+      const host = this.view.getUint32(l.JIT_QUEUE + 4 * k, true);
+      const page = host & ~0xfff;
+      const unit = scanUnit(
+        host & 0xfff,
+        (offset) => this.view.getUint16(page + offset, true),
+        (raw) => this.hart.decode(raw),
+      );
+      if (!unit) continue;
+      // From the scan on, a store to the page drops the unit (cpu/mmu.ts markDirty), before or
+      // after it is installed.
+      this.protect(page);
+      this.scannedIn.set(host, batch);
+      hosts.push(host);
+      functions.push(compileUnit(unit, l));
+    }
+    if (hosts.length === 0) {
+      this.compileMs += performance.now() - started;
+      return;
+    }
+    const code = unitModule(functions, this.memoryPages);
+    const imports = {
+      env: { memory: this.hart.memory },
+      hart: this.runtime as WebAssembly.ModuleImports,
+    };
+    if (now) {
+      const instance = new WebAssembly.Instance(
+        new WebAssembly.Module(code as BufferSource),
+        imports,
+      );
+      this.install(instance, hosts, batch, code.length);
+      this.compileMs += performance.now() - started;
+      return;
+    }
+    this.compileMs += performance.now() - started;
+    this.inFlight = true;
+    const compiling = performance.now();
+    WebAssembly.instantiate(code as BufferSource, imports).then(
+      ({ instance }) => {
+        this.inFlight = false;
+        this.compileMs += performance.now() - compiling;
+        this.install(instance, hosts, batch, code.length);
+      },
+      () => {
+        this.inFlight = false; // the addresses stay JIT_NEVER: interpreted
+      },
+    );
+  }
+
+  /** Hands a batch's units to the hart, but not those whose page was written since the scan. */
+  private install(
+    instance: WebAssembly.Instance,
+    hosts: number[],
+    batch: number,
+    bytes: number,
+  ): void {
+    hosts.forEach((host, k) => {
+      if (this.scannedIn.get(host) !== batch) return; // scanned again since
+      this.scannedIn.delete(host);
+      const entry = this.entry(host);
+      // Still queued (JIT_NEVER): not dropped by a store to its page (mmu.ts dropUnits) meanwhile.
+      if (
+        this.view.getUint32(entry, true) !== host ||
+        this.view.getInt32(entry + 4, true) !== NEVER
+      )
+        return;
+      const slot = this.cache.add(instance.exports[`u${k}`], host, bytes / hosts.length);
+      this.view.setInt32(entry + 4, slot, true);
+      this.unitsCompiled++;
+    });
+  }
+
+  /** Drops every unit (the hart has just forgotten them: RAM was replaced). */
+  forget(): void {
+    this.cache.clear();
+    this.scannedIn.clear();
+    this.batches++;
+  }
+
+  stats(): JitStats {
+    return {
+      unitsCompiled: this.unitsCompiled,
+      compileMs: this.compileMs,
+      translatedInstructions: Number(this.view.getBigUint64(this.hart.layout.JIT_EXECUTED, true)),
+      evictions: this.cache.evictions,
+      residentUnits: this.cache.units,
+      residentBytes: this.cache.bytes,
+    };
+  }
+}
+
+/** cpu/layout.ts JIT_NEVER: not translatable, or queued. */
+const NEVER = -(2 ** 31);
