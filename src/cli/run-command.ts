@@ -12,6 +12,7 @@ import {
   checkStateFolder,
 } from './boot-arguments.js';
 import { loadWithin } from './load-within.js';
+import { describeTranslator } from './translator-stats.js';
 import {
   describeStart,
   machineStart,
@@ -24,9 +25,9 @@ const DEFAULT_TIMEOUT_S = 120;
 /** How long the command may run, by default. */
 const DEFAULT_COMMAND_TIMEOUT_S = 600;
 
-export const runUsage = `usage: linux-terminal run [--image NAME|PATH|URL] [--cold] [--memory MiB] [--stats] -- 'COMMAND'
-       linux-terminal run [--image NAME|PATH|URL] --state DIR [--stats] -- 'COMMAND'
-       linux-terminal run --kernel FILE [--initrd FILE] [--append ARGS] [--memory MiB] -- 'COMMAND'
+export const runUsage = `usage: linux-terminal run [--image NAME|PATH|URL] [--cold] [--memory MiB] [--no-jit] [--stats] -- 'COMMAND'
+       linux-terminal run [--image NAME|PATH|URL] --state DIR [--no-jit] [--stats] -- 'COMMAND'
+       linux-terminal run --kernel FILE [--initrd FILE] [--append ARGS] [--memory MiB] [--no-jit] -- 'COMMAND'
 
 Starts the machine, runs COMMAND in the guest's shell, prints its output and exits with its status.
 An image with a snapshot starts from it (restored, not booted); one that cannot be restored is
@@ -46,8 +47,12 @@ said on stderr and the kernel boots instead.
                       (default ${DEFAULT_TIMEOUT_S}); covers the download of the image
   --command-timeout SECONDS
                       stop COMMAND after this long (default ${DEFAULT_COMMAND_TIMEOUT_S}); none or 0: no limit
+  --no-jit            interpret every instruction: no translation of hot guest code to
+                      WebAssembly (slower; to compare, or to rule the translator out)
   --stats             print on stderr whether the machine was restored, the time to the prompt,
-                      instructions retired, MIPS, and blobs fetched (to the prompt and in all)
+                      instructions retired, MIPS, blobs fetched (to the prompt and in all), and
+                      the translator's units compiled, compile time, share of the instructions
+                      retired in translated code, and cache evictions (or that it is off)
 
 Exit status: COMMAND's; 2 for a bad option, an image that cannot be loaded, or a snapshot that
 cannot be restored (--state), or whose memory turns out damaged once it runs; 3 if the guest
@@ -64,6 +69,7 @@ export const bootOptions = {
   timeout: { type: 'string' },
   cold: { type: 'boolean', default: false },
   state: { type: 'string' },
+  'no-jit': { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
@@ -198,7 +204,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   const image = await bootImageFrom(values, 'run', timeoutMs);
   if (!image) return 2;
 
-  const guest = new GuestShell(image);
+  const guest = new GuestShell(image, { jit: !values['no-jit'] });
   // Not fatal: e.g. a restored guest whose clock could not be set.
   guest.thread.on((event) => {
     if (event.type === 'warning')
@@ -243,12 +249,14 @@ export async function runCommand(argv: string[]): Promise<number> {
       },
     });
     if (values.stats) {
-      const instructions = await guest.thread.stats();
-      const fetched = await guest.thread.fetched();
+      const { startInstructions, fetched, jit, ...status } = await guest.thread.status();
+      // A restored machine's count goes on from its snapshot's: the figures are this run's.
+      const instructions = status.instructions - startInstructions;
+      const toPrompt = bootInstructions - startInstructions;
       const seconds = (performance.now() - started) / 1000;
       console.error(`start: ${describeStart(image, start, values.state)}`);
       console.error(
-        `boot to prompt ${((booted - started) / 1000).toFixed(2)} s (${bootInstructions.toLocaleString('en')} instructions); ` +
+        `boot to prompt ${((booted - started) / 1000).toFixed(2)} s (${toPrompt.toLocaleString('en')} instructions); ` +
           `total ${seconds.toFixed(2)} s, ${instructions.toLocaleString('en')} instructions, ${(Number(instructions) / seconds / 1e6).toFixed(1)} MIPS`,
       );
       // Blobs fetched (disk chunks; after a restore also the snapshot's state and RAM chunks),
@@ -256,6 +264,7 @@ export async function runCommand(argv: string[]): Promise<number> {
       const blobs = ({ blobs, bytes }: { blobs: number; bytes: number }) =>
         `${blobs} blobs, ${bytes.toLocaleString('en')} bytes`;
       console.error(`fetched: to the prompt ${blobs(bootFetched)}; in all ${blobs(fetched)}`);
+      console.error(describeTranslator(jit, instructions));
     }
     return result.exitCode;
   } catch (error) {

@@ -5,9 +5,9 @@ import { MachineThread } from '../engine/node/machine-thread.js';
 import { restoreFailure } from './machine-start.js';
 import { bootImageFrom, bootOptions } from './run-command.js';
 
-export const shellUsage = `usage: linux-terminal shell [--image NAME|PATH|URL] [--cold] [--memory MiB] [--timeout SECONDS]
-       linux-terminal shell [--image NAME|PATH|URL] --state DIR [--timeout SECONDS]
-       linux-terminal shell --kernel FILE [--initrd FILE] [--append ARGS] [--memory MiB]
+export const shellUsage = `usage: linux-terminal shell [--image NAME|PATH|URL] [--cold] [--memory MiB] [--timeout SECONDS] [--no-jit]
+       linux-terminal shell [--image NAME|PATH|URL] --state DIR [--timeout SECONDS] [--no-jit]
+       linux-terminal shell --kernel FILE [--initrd FILE] [--append ARGS] [--memory MiB] [--no-jit]
 
 Starts the machine with its console attached to this terminal. Ctrl-A X quits. An image with a
 snapshot starts from it (--cold boots the kernel instead; so do --memory and --append, since a
@@ -15,6 +15,7 @@ snapshot has its own); --state DIR restores the snapshot that linux-terminal sna
 in DIR. A snapshot of the image that cannot be restored is said and the kernel boots instead; one
 given with --state ends the session (status 2). --timeout (default 120) bounds the loading of
 the image. A failed disk read is reported and the session goes on (the guest sees an I/O error).
+--no-jit interprets every instruction (no translation of hot guest code to WebAssembly).
 `;
 
 const CTRL_A = 0x01;
@@ -50,7 +51,7 @@ export async function shellCommand(argv: string[]): Promise<number> {
   if (sized)
     image.cmdline =
       `${image.cmdline.replace(/(^|\s)console=\S+/g, '')} console=ttyS0 console=hvc0`.trim();
-  const machine = new MachineThread(image);
+  const machine = new MachineThread(image, { jit: !parsed.values['no-jit'] });
   const stdin = process.stdin;
   const raw = stdin.isTTY;
   return new Promise<number>((resolve) => {

@@ -10,6 +10,7 @@ import { type DiskSource, openDisk } from './disks/open-disk.js';
 import { ExecRequests } from './exec-requests.js';
 import type { BlobFetcher } from './image/blob-fetcher.js';
 import { ImageError } from './image/image-error.js';
+import type { JitOptions } from './jit/translator.js';
 import type { EngineErrorCode } from './protocol.js';
 import { StateError } from './devices/state-error.js';
 import type { CommandChannelState } from './command-channel.js';
@@ -19,7 +20,10 @@ import type { SnapshotManifest } from './snapshot/snapshot-manifest.js';
 import { type TakenSnapshot, takeSnapshot } from './snapshot/take-snapshot.js';
 
 /** What to boot: a loaded image (its snapshot, if any, goes through restore() instead). */
-export type BootSpec = Omit<BootImage, 'snapshot'>;
+export type BootSpec = Omit<BootImage, 'snapshot'> & {
+  /** The translator of hot guest code (default on); `false` interprets everything. */
+  jit?: boolean | JitOptions;
+};
 
 /** What to restore: a snapshot taken on `image`, its blobs, and the image's disks. */
 export interface RestoreSpec {
@@ -30,6 +34,8 @@ export interface RestoreSpec {
   disks: DiskSource[];
   /** Record the working set page by page (the image builder's trial restore). */
   recordPages?: boolean;
+  /** The translator of hot guest code (default on); `false` interprets everything. */
+  jit?: boolean | JitOptions;
 }
 
 /** How long the guest may take to set its clock and reseed after a restore. */
@@ -95,6 +101,11 @@ export class MachineHost {
   /** RAM of a restored machine, still arriving from the snapshot. */
   ram: LazyRam | undefined;
   /**
+   * Instructions the machine had retired when it was created: 0 after a boot, the snapshot's
+   * count after a restore (minstret is part of the saved state; what the translator counts is not).
+   */
+  startInstructions = 0n;
+  /**
    * After a restore, settles once the guest's clock and random state are fresh and its prompt
    * redrawn (resumeGuest); undefined after a cold boot.
    */
@@ -129,7 +140,9 @@ export class MachineHost {
       cmdline: spec.cmdline,
       memoryMiB: spec.memoryMiB,
       disks: spec.disks?.map((source) => openDisk(source, this.fetcher)),
+      jit: spec.jit,
     });
+    this.startInstructions = 0n;
     return this.machine;
   }
 
@@ -167,11 +180,13 @@ export class MachineHost {
       ...this.machineEvents(),
       disks: spec.disks.map((disk) => openDisk(disk, this.fetcher)),
       recordPages: spec.recordPages,
+      jit: spec.jit,
     });
     // The machine first: restoring the channel sends what waits in it, through this.machine.
     this.image = spec.image;
     this.ram = restored.ram;
     this.machine = restored.machine;
+    this.startInstructions = restored.machine.instructions;
     // A RAM chunk that cannot be had (damaged, gone) stops the machine with its code, whether
     // the hart, a device's DMA or the working set's prefetch asked for it: a device would
     // otherwise fault and the guest run on without it, half restored.

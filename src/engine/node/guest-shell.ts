@@ -1,6 +1,6 @@
 // A console session with the engine's machine in a worker thread: the headless runner's guest.
 import { ConsoleSession, GuestError } from '../console-session.js';
-import { MachineThread, type BootImage } from './machine-thread.js';
+import { MachineThread, type BootImage, type MachineThreadOptions } from './machine-thread.js';
 
 export { GuestError };
 
@@ -13,8 +13,8 @@ export class GuestShell extends ConsoleSession {
   /** Why the image's snapshot could not be restored (the machine booted cold instead). */
   restoreFailure: { code: string; message: string } | undefined;
 
-  constructor(image: BootImage) {
-    const thread = new MachineThread(image);
+  constructor(image: BootImage, options: MachineThreadOptions = {}) {
+    const thread = new MachineThread(image, options);
     super((text) => thread.send(text));
     this.thread = thread;
     const decoder = new TextDecoder();

@@ -7,13 +7,10 @@ import type { BootImage } from '../boot-image.js';
 import type { SnapshotManifest } from '../snapshot/snapshot-manifest.js';
 import type { FetchStats } from '../image/blob-fetcher.js';
 import type { CommandResult } from '../command-channel.js';
+import type { JitOptions, JitStats } from '../jit/translator.js';
 
 export type ThreadRequest =
-  | ({
-      type: 'boot';
-      /** Restore recording the working set page by page (slower: the image builder's trial). */
-      recordPages?: boolean;
-    } & BootImage)
+  | ({ type: 'boot' } & MachineThreadOptions & BootImage)
   | { type: 'input'; data: Uint8Array }
   | { type: 'resize'; cols: number; rows: number }
   | { type: 'stats' }
@@ -23,6 +20,14 @@ export type ThreadRequest =
   /** A command for the image's agent on hvc1 (command-channel.ts); exec-cancel gives it up. */
   | { type: 'exec'; id: number; command: string; maxOutput?: number }
   | { type: 'exec-cancel'; id: number };
+
+/** How the thread runs its machine, beyond what the boot image says. */
+export interface MachineThreadOptions {
+  /** Restore recording the working set page by page (slower: the image builder's trial). */
+  recordPages?: boolean;
+  /** The translator of hot guest code (default on); `false` interprets everything. */
+  jit?: boolean | JitOptions;
+}
 
 export type ThreadEvent =
   /** The machine exists and runs; `restored` when from the image's snapshot. */
@@ -37,6 +42,10 @@ export type ThreadEvent =
   | {
       type: 'stats';
       instructions: bigint;
+      /** Instructions retired when the machine was created (after a restore: the snapshot's). */
+      startInstructions: bigint;
+      /** What the translator has done since the machine was created; undefined when it is off. */
+      jit?: JitStats;
       fetched: FetchStats;
       /** How long the guest has been idle (waiting for interrupts), in ms. */
       idleMs: number;
@@ -86,7 +95,7 @@ export class MachineThread {
   /** How the machine ended, once it has: later requests fail at once with it. */
   private ended: Error | undefined;
 
-  constructor(image: BootImage, options: { recordPages?: boolean } = {}) {
+  constructor(image: BootImage, options: MachineThreadOptions = {}) {
     this.worker = startWorker();
     const emit = (event: ThreadEvent) => {
       if (event.type === 'exit' || event.type === 'error') this.ended ??= stoppedError(event);

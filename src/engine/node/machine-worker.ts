@@ -30,6 +30,7 @@ port.on('message', async (request: ThreadRequest) => {
             image: request.image,
             disks: request.disks ?? [],
             recordPages: request.recordPages,
+            jit: request.jit,
           });
           restored = true;
         } catch (error) {
@@ -65,6 +66,8 @@ port.on('message', async (request: ThreadRequest) => {
       post({
         type: 'stats',
         instructions: host.machine?.instructions ?? 0n,
+        startInstructions: host.startInstructions,
+        jit: host.machine?.hart.jitStats(),
         fetched: { ...host.fetcher.stats },
         idleMs: host.machine?.idleMs ?? 0,
         touched: [...(host.ram?.touched ?? [])],
