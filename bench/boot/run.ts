@@ -1,18 +1,22 @@
 // `npm run bench:boot`: boot-to-prompt time and two guest workloads (md5sum of 8 MiB from
-// /dev/zero, a shell arithmetic loop) on the engine and, where qemu-system-riscv64 is installed,
-// on QEMU's virt machine with the same kernel and initramfs; then, in the same run, the engine
-// restoring the image's snapshot against booting it cold (time to a prompt that answers, and the
-// bytes fetched before it), for busybox and, when it is built, Debian. A benchmark: it prints
-// figures.
-import { spawn, spawnSync } from 'node:child_process';
-import { ConsoleSession, GuestError } from '../../src/engine/console-session.js';
+// /dev/zero, a shell arithmetic loop) on the engine, with the translator and without it
+// (--no-jit), and, where qemu-system-riscv64 is installed, on QEMU's virt machine with the same
+// kernel and disk. Every side is a process driven through its console the same way: boot is
+// timed from spawn to the first prompt that answers, each workload from typing it to the prompt
+// after it. Then, in the same run, the engine restoring the image's snapshot against booting it
+// cold (time to a prompt that answers, and the bytes fetched before it), for busybox and, when it
+// is built, Debian. A benchmark: it prints figures.
 import { GuestShell } from '../../src/engine/node/guest-shell.js';
 import { builtInManifest, loadBootImage } from '../../src/engine/node/images.js';
 import { qemuVirtArgs } from '../../src/images/builder/qemu-command.js';
 import { unpackImage } from '../../src/images/builder/unpack-image.js';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startConsoleProcess } from '../support/console-process.js';
+import { cliSupports, engineCli, startupSeconds } from '../support/engine-cli.js';
+import { QEMU, hasQemu } from '../support/qemu.js';
+import { benchRuns, median, spread } from '../support/stats.js';
 
 const workloads = [
   { name: 'md5sum of 8 MiB', command: 'dd if=/dev/zero bs=1048576 count=8 2>/dev/null | md5sum' },
@@ -21,93 +25,72 @@ const workloads = [
     command: 'i=0; while [ $i -lt 20000 ]; do i=$((i + 1)); done; echo $i',
   },
 ];
-const runs = Number(process.env.BENCH_RUNS ?? 3);
+const runs = benchRuns(3);
 
 interface Figures {
   boot: number;
   work: number[];
 }
 
-async function measure(session: ConsoleSession, close: () => Promise<unknown>): Promise<Figures> {
-  const started = performance.now();
+/** Boots `program` to its prompt and runs the workloads; seconds from its spawn, and each's. */
+async function measure(program: string, args: string[]): Promise<Figures> {
+  const guest = startConsoleProcess(program, args);
   try {
-    await session.ready();
-    const boot = (performance.now() - started) / 1000;
+    // ready() returns once the prompt answered a first command (stty), on every side.
+    await guest.session.ready();
+    const boot = (performance.now() - guest.started) / 1000;
     const work: number[] = [];
     for (const w of workloads) {
       const t = performance.now();
-      const result = await session.exec(w.command);
+      const result = await guest.session.exec(w.command);
       if (result.exitCode !== 0) throw new Error(`${w.name} failed: ${result.output}`);
       work.push((performance.now() - t) / 1000);
     }
     return { boot, work };
   } finally {
-    await close();
+    await guest.stop();
   }
 }
 
-async function engine(): Promise<Figures> {
-  const guest = new GuestShell(await loadBootImage({ cold: true }));
-  return measure(guest, () => guest.terminate());
+const cli = engineCli();
+const shell = [...cli.args, 'shell', '--cold'];
+const sides = cliSupports(cli, 'shell', '--no-jit')
+  ? [
+      { name: 'engine, translator', program: cli.command, args: shell },
+      { name: 'engine, interpreter', program: cli.command, args: [...shell, '--no-jit'] },
+    ]
+  : [{ name: 'engine (its default)', program: cli.command, args: shell }];
+if (hasQemu()) {
+  // QEMU boots files: the image's blobs put back together once.
+  const files = unpackImage(builtInManifest('busybox'), mkdtempSync(join(tmpdir(), 'bench-boot-')));
+  sides.push({ name: 'qemu (TCG)', program: QEMU, args: qemuVirtArgs(files) });
 }
 
-/** QEMU boots files: the image's blobs put back together once. */
-const qemuFiles = unpackImage(
-  builtInManifest('busybox'),
-  mkdtempSync(join(tmpdir(), 'bench-boot-')),
-);
-
-async function qemu(): Promise<Figures> {
-  const args = qemuVirtArgs(qemuFiles);
-  const child = spawn('qemu-system-riscv64', args, { stdio: ['pipe', 'pipe', 'inherit'] });
-  const session = new ConsoleSession((text) => child.stdin.write(text));
-  const decoder = new TextDecoder();
-  child.stdout.on('data', (chunk: Buffer) =>
-    session.receive(decoder.decode(chunk, { stream: true })),
-  );
-  child.on('exit', () => session.fail(new GuestError('guest-exited', 'QEMU exited')));
-  return measure(session, async () => {
-    child.kill();
-  });
-}
-
-const median = (values: number[]) =>
-  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-
-function summarise(all: Figures[]): Figures {
-  return {
-    boot: median(all.map((f) => f.boot)),
-    work: workloads.map((_, i) => median(all.map((f) => f.work[i]))),
-  };
-}
-
-async function repeat(what: () => Promise<Figures>): Promise<Figures> {
-  const all: Figures[] = [];
-  for (let i = 0; i < runs; i++) all.push(await what());
-  return summarise(all);
-}
-
-console.log(`busybox image, ${runs} runs each, median seconds\n`);
-const ours = await repeat(engine);
-const hasQemu = spawnSync('qemu-system-riscv64', ['--version'], { stdio: 'ignore' }).status === 0;
-const theirs = hasQemu ? await repeat(qemu) : undefined;
+console.log(`busybox image, cold boot; engine: ${cli.label}`);
+console.log(`the engine command's start alone: ${startupSeconds(cli).toFixed(2)} s`);
+console.log(`${runs} runs per side, interleaved; median (min–max) seconds\n`);
+const figures = new Map(sides.map((side) => [side.name, [] as Figures[]]));
+for (let i = 0; i < runs; i++)
+  for (const side of sides) figures.get(side.name)!.push(await measure(side.program, side.args));
 
 const rows = [
-  ['boot to prompt', ours.boot, theirs?.boot] as const,
-  ...workloads.map((w, i) => [w.name, ours.work[i], theirs?.work[i]] as const),
+  { name: 'spawn to prompt', of: (f: Figures) => f.boot },
+  ...workloads.map((w, i) => ({ name: w.name, of: (f: Figures) => f.work[i] })),
 ];
-console.log(
-  `${'measure'.padEnd(28)}${'engine'.padStart(10)}${'qemu'.padStart(10)}${'engine/qemu'.padStart(14)}`,
-);
-for (const [name, a, b] of rows) {
+console.log(`${'measure'.padEnd(26)}${sides.map((s) => s.name.padStart(24)).join('')}`);
+for (const row of rows)
   console.log(
-    `${name.padEnd(28)}${a.toFixed(3).padStart(10)}${(b === undefined ? '-' : b.toFixed(3)).padStart(10)}${(b === undefined ? '-' : `${(a / b).toFixed(2)}x`).padStart(14)}`,
+    `${row.name.padEnd(26)}${sides.map((s) => spread(figures.get(s.name)!.map(row.of)).padStart(24)).join('')}`,
   );
-}
-if (!hasQemu)
-  console.log(
-    '\nqemu-system-riscv64 is not installed (Debian package qemu-system-misc): no comparison',
-  );
+const qemu = figures.get('qemu (TCG)');
+if (qemu)
+  for (const side of sides.filter((s) => s.program !== QEMU)) {
+    const ours = figures.get(side.name)!;
+    const ratios = rows.map(
+      (row) => `${row.name}: ${(median(ours.map(row.of)) / median(qemu.map(row.of))).toFixed(2)}x`,
+    );
+    console.log(`${side.name} / qemu  ${ratios.join('; ')}`);
+  }
 
 // ---- snapshot restore against cold boot, same run
 
@@ -143,10 +126,6 @@ async function start(image: string, cold: boolean, python: boolean): Promise<Sta
   }
 }
 
-const spread = (values: number[]) =>
-  `${median(values).toFixed(3)} (${Math.min(...values).toFixed(3)}–${Math.max(...values).toFixed(3)})`;
-
-const { existsSync } = await import('node:fs');
 for (const image of ['busybox', 'debian']) {
   if (!existsSync(builtInManifest(image))) {
     console.log(`\n${image}: not built, skipped`);
@@ -167,7 +146,9 @@ for (const image of ['busybox', 'debian']) {
   if (!restored.every((f) => f.restored)) throw new Error(`${image}: the snapshot did not restore`);
   const c = median(cold.map((f) => f.seconds));
   const r = median(restored.map((f) => f.seconds));
-  console.log(`\n${image}: to a prompt that answers, ${runs} runs, median (min–max) seconds`);
+  console.log(
+    `\n${image}: engine against engine, in this process from loading the image to a prompt that\nanswers; ${runs} runs, median (min–max) seconds`,
+  );
   console.log(`  cold boot        ${spread(cold.map((f) => f.seconds))}`);
   console.log(`  snapshot restore ${spread(restored.map((f) => f.seconds))}`);
   console.log(`  restore / cold   ${(r / c).toFixed(2)}x`);
