@@ -39,6 +39,8 @@ export type HostMessage =
        * does not ask for another size; `cold`: boot the kernel.
        */
       boot?: 'snapshot' | 'cold';
+      /** `false`: interpret every instruction (the element's `jit="off"`); the translator is on otherwise. */
+      jit?: boolean;
       /** A snapshot bundle (saveState()) to restore instead of the image's own snapshot. */
       state?: Uint8Array;
     }

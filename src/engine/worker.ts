@@ -113,11 +113,17 @@ async function restore(
       // Every blob is in the bundle, checked against its name; restore() checks the snapshot
       // was taken on this image's kernel and disks.
       const bundle = await unpackSnapshot(message.state);
-      await host.restore({ snapshot: bundle.manifest, image, blobs: bundle.blobs, disks });
+      await host.restore({
+        snapshot: bundle.manifest,
+        image,
+        blobs: bundle.blobs,
+        disks,
+        jit: message.jit,
+      });
     } else {
       // RAM comes chunk by chunk as the guest touches it, from the image's blobs: no kernel.
       const blobs = new URL(manifest.blobs, manifestUrl).href;
-      await host.restore({ snapshot: snapshot!, image, blobs, disks });
+      await host.restore({ snapshot: snapshot!, image, blobs, disks, jit: message.jit });
     }
     return true;
   } catch (error) {
@@ -156,6 +162,7 @@ async function boot(message: BootMessage): Promise<void> {
       memoryMiB: message.memoryMiB ?? image.memoryMiB,
       disks: image.disks,
       cmdline: terminalCmdline(image.cmdline),
+      jit: message.jit,
       // What a save names the snapshot's kernel and disks by.
       image: { name: manifest.name, kernel: manifest.kernel, disks: manifest.disks },
     });

@@ -1,6 +1,7 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import '../../src/components/index.js';
 import type { LinuxTerminal } from '../../src/components/index.js';
+import type { HostMessage } from '../../src/engine/protocol.js';
 
 /** Collects everything the element's guest prints. */
 function record(el: HTMLElement): { text: () => string } {
@@ -298,6 +299,33 @@ describe('<linux-terminal>', () => {
     await until(() => output.text().includes('webgl-2'), 10_000, 'output');
     expect(el.shadowRoot!.querySelector('.xterm')).to.exist;
     el.remove();
+  });
+
+  it('jit="off" boots, and its Worker is told to interpret every instruction', async () => {
+    // What the element posts to its Worker (the boot message carries the switch).
+    const Original = window.Worker;
+    const sent: HostMessage[] = [];
+    window.Worker = class extends Original {
+      override postMessage(
+        message: HostMessage,
+        transfer?: Transferable[] | StructuredSerializeOptions,
+      ): void {
+        sent.push(message);
+        super.postMessage(message, transfer as Transferable[]);
+      }
+    };
+    try {
+      const el = await fixture<LinuxTerminal>(
+        html`<linux-terminal autorun jit="off"></linux-terminal>`,
+      );
+      await el.ready;
+      expect((await el.exec('echo $((6 * 7))')).output).to.equal('42\n');
+      const boot = sent.find((message) => message.type === 'boot');
+      expect(boot).to.include({ type: 'boot', jit: false });
+      el.remove();
+    } finally {
+      window.Worker = Original;
+    }
   });
 
   it('is registered once even if defined twice', async () => {

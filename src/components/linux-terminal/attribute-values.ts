@@ -49,3 +49,15 @@ export function readBoot(boot: string | undefined | null): AttributeReading<Boot
     problem: `boot="${boot}" is neither "snapshot" nor "cold": the machine restores the image's snapshot when it has one. Set boot to "cold" to boot the kernel.`,
   };
 }
+
+export type JitMode = 'on' | 'off';
+
+/** `jit`: `on` (the default: hot guest code is translated to wasm) or `off`; anything else is `on`. */
+export function readJit(jit: string | undefined | null): AttributeReading<JitMode> {
+  if (jit === undefined || jit === null || jit === 'on') return { value: 'on' };
+  if (jit === 'off') return { value: 'off' };
+  return {
+    value: 'on',
+    problem: `jit="${jit}" is neither "on" nor "off": the machine translates hot code. Set jit to "off" to interpret every instruction.`,
+  };
+}

@@ -16,7 +16,14 @@ import { dedent } from '../dedent.js';
 import { LinuxFile } from '../linux-file/linux-file.js';
 import type { ExecOptions, ExecResult } from './exec-types.js';
 export type { ExecOptions, ExecResult };
-import { type BootMode, readBoot, readMemory, readRows } from './attribute-values.js';
+import {
+  type BootMode,
+  type JitMode,
+  readBoot,
+  readJit,
+  readMemory,
+  readRows,
+} from './attribute-values.js';
 import { ERASE_PROGRESS, drawProgress, progressText } from './boot-progress.js';
 import { type ElementErrorCode, elementError, stoppedError } from './element-error.js';
 import { type MachineStop, machineOverlay } from './machine-overlay.js';
@@ -116,6 +123,12 @@ export class LinuxTerminal extends LitElement {
    * boot; `cold`: boot the kernel. Read at each boot (start, restart).
    */
   @property() boot: BootMode = 'snapshot';
+
+  /**
+   * `off`: the machine interprets every guest instruction instead of translating hot code to
+   * WebAssembly (slower; to compare, or to rule the translator out). Read at each boot.
+   */
+  @property() jit: JitMode = 'on';
 
   /** Shell lines typed after boot, one at each prompt; or use a child `<script type="text/x-shell">`. */
   @property() script?: string;
@@ -539,7 +552,9 @@ export class LinuxTerminal extends LitElement {
       if (memory.problem) this.warn('invalid-attribute', memory.problem);
       const boot = readBoot(this.boot);
       if (boot.problem) this.warn('invalid-attribute', boot.problem);
-      this.startWorker(image, memory.value, boot.value, terminal);
+      const jit = readJit(this.jit);
+      if (jit.problem) this.warn('invalid-attribute', jit.problem);
+      this.startWorker(image, memory.value, boot.value, jit.value, terminal);
       // Something on the screen at once; the engine's progress messages redraw the line.
       terminal.write(drawProgress(progressText('download', 0, 0), terminal.cols));
       this.progressShown = true;
@@ -598,6 +613,7 @@ export class LinuxTerminal extends LitElement {
     image: URL,
     memoryMiB: number | undefined,
     boot: BootMode,
+    jit: JitMode,
     terminal: Terminal,
   ): void {
     // Written out in full so that bundlers (rollup with scripts/rollup/url-assets.js, Vite)
@@ -635,6 +651,7 @@ export class LinuxTerminal extends LitElement {
         files,
         script: this.scriptText(),
         boot,
+        jit: jit === 'on',
         state,
       } satisfies HostMessage,
       state ? [state.buffer] : [],
