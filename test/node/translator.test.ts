@@ -1,0 +1,89 @@
+// The translator (src/engine/jit/) beyond the ISA programs (isa.test.ts runs those translated and
+// in lock-step): Linux booted with every unit checked against the interpreter, translated code
+// dropped when a device writes its page, and a code cache that evicts under a small budget.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Bus } from '../../src/engine/bus.js';
+import { Hart } from '../../src/engine/hart.js';
+import { runBareMetal } from '../../src/engine/bare-metal.js';
+import { VirtMachine, type MachineExit } from '../../src/engine/board/virt-machine.js';
+import { ConsoleSession } from '../../src/engine/console-session.js';
+import { openDisk } from '../../src/engine/disks/open-disk.js';
+import { BlobFetcher } from '../../src/engine/image/blob-fetcher.js';
+import { fileFetch } from '../../src/engine/node/file-fetch.js';
+import { loadBootImage } from '../../src/engine/node/images.js';
+
+const RAM_BASE = 0x8000_0000;
+const root = fileURLToPath(new URL('../../', import.meta.url));
+
+test('Linux boots to a shell with every translated unit checked against the interpreter', async () => {
+  const image = await loadBootImage({ cold: true });
+  const encoder = new TextEncoder();
+  const decoder = new TextDecoder();
+  const session = new ConsoleSession((text) => machine.sendInput(encoder.encode(text)));
+  const machine = await VirtMachine.create({
+    kernel: image.kernel,
+    initrd: image.initrd,
+    cmdline: image.cmdline,
+    memoryMiB: image.memoryMiB,
+    disks: image.disks?.map((source) => openDisk(source, new BlobFetcher({ fetch: fileFetch }))),
+    onOutput: (data) => session.receive(decoder.decode(data, { stream: true })),
+    // A low threshold translates most of the boot; lock-step replays each unit in the
+    // interpreter and throws (a LockstepError out of run()) at the first difference.
+    jit: { threshold: 5, lockstep: true },
+  });
+  const exit: Promise<MachineExit> = machine.run();
+  const failed = exit.then(
+    (e) => Promise.reject(new Error(`the machine stopped: ${JSON.stringify(e)}`)),
+    (error: unknown) => Promise.reject(error as Error),
+  );
+  try {
+    await Promise.race([session.ready(120_000), failed]);
+    const result = await Promise.race([session.exec('echo $((6 * 7)); uname -m'), failed]);
+    assert.deepEqual(result, { output: '42\nriscv64\n', exitCode: 0 });
+    const stats = machine.hart.jitStats()!;
+    assert.ok(stats.unitsCompiled > 100, JSON.stringify(stats));
+    assert.ok(stats.translatedInstructions > 1_000_000, JSON.stringify(stats));
+  } finally {
+    machine.stop();
+    await exit.catch(() => undefined);
+  }
+});
+
+/** A hart running `words` (RV64 instructions) from RAM_BASE, translated at first entry. */
+async function hartWith(words: number[], jit = { threshold: 0 }) {
+  const hart = await Hart.create({ ramBase: RAM_BASE, ramSize: 1 << 20, bus: new Bus(), jit });
+  const view = new DataView(hart.ram.buffer, hart.ram.byteOffset);
+  words.forEach((w, k) => view.setUint32(4 * k, w, true));
+  hart.reset(RAM_BASE);
+  return { hart, view };
+}
+
+const ADDI_A0_A0_1 = 0x00150513; // addi a0, a0, 1
+const ADDI_A0_A0_2 = 0x00250513; // addi a0, a0, 2
+const JAL_BACK_4 = 0xffdff06f; // jal x0, -4
+
+test('a device write to a page of translated code drops its units', async () => {
+  const { hart, view } = await hartWith([ADDI_A0_A0_1, JAL_BACK_4]);
+  hart.run(1000); // 500 rounds of the loop, translated
+  assert.equal(hart.x(10), 500n);
+  assert.ok(hart.jitStats()!.translatedInstructions > 0);
+  // The loop's first instruction rewritten the way a device writes RAM (virtio DMA goes through
+  // GuestMemory, which marks the pages in the page map).
+  view.setUint32(0, ADDI_A0_A0_2, true);
+  hart.pageMap.markDirty(0, 4);
+  hart.setX(10, 0n);
+  hart.pc = BigInt(RAM_BASE);
+  hart.run(1000);
+  assert.equal(hart.x(10), 1000n, 'the old translation ran after its page was written');
+});
+
+test('the code cache evicts the oldest units under a small budget and the program still passes', async () => {
+  const program = readFileSync(`${root}build/isa/rv64ui-alu.elf`);
+  const result = await runBareMetal(program, { jit: { threshold: 0, cacheBytes: 64 * 1024 } });
+  assert.equal(result.outcome, 'pass');
+  assert.ok(result.outcome === 'pass' && result.jit!.evictions > 0, JSON.stringify(result.jit));
+  assert.ok(result.outcome === 'pass' && result.jit!.residentBytes <= 64 * 1024);
+});
