@@ -76,17 +76,13 @@ test_main:
   csrs mie, t0
   csrsi mstatus, MSTATUS_MIE
   rdtime t0
-  li t1, 500000            /* 50 ms of a 10 MHz timebase */
+  li t1, 100000            /* 10 ms of a 10 MHz timebase */
   add t0, t0, t1
   csrw CSR_STIMECMP, t0
   la t5, trap_rec
-  li s1, 0
 1:
-  addi s1, s1, 1
   ld t0, REC_COUNT(t5)     /* the handler counts the interrupt and masks STIE */
-  beqz t0, 1b
-  li t0, 1000
-  bltu s1, t0, test_fail   /* it did spin: the deadline was 50 ms away */
+  beqz t0, 1b              /* without the interrupt: spins until the runner's limit */
   csrci mstatus, MSTATUS_MIE
   EXPECT_DWORD trap_rec, REC_CAUSE, CAUSE_INTERRUPT | IRQ_S_TIMER
   li t0, -1
