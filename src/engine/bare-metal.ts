@@ -87,6 +87,8 @@ export async function runBareMetal(
     }
     hart.run(budget); // a store to tohost stops the slice early (StopReason.Yield)
     executed += budget;
+    // Units compile off the thread and are handed to the hart in a task of their own.
+    if (hart.jitStats()) await new Promise((resolve) => setTimeout(resolve, 0));
     const value = view.getBigUint64(tohostOffset, true);
     if (value !== 0n) {
       const jit = hart.jitStats();
