@@ -79,6 +79,20 @@ export const enum Opcode {
   I32Xor = 0x73,
   I32Or = 0x72,
   I64Extend32S = 0xc4,
+  I64GtU = 0x56,
+  I64LeU = 0x58,
+  F64Eq = 0x61,
+  F64Ne = 0x62,
+  F64Lt = 0x63,
+  F64Gt = 0x64,
+  F64Neg = 0x9a,
+  F64Sqrt = 0x9f,
+  F64Add = 0xa0,
+  F64Sub = 0xa1,
+  F64Mul = 0xa2,
+  F64Div = 0xa3,
+  I64ReinterpretF64 = 0xbd,
+  F64ReinterpretI64 = 0xbf,
 }
 
 /** Block types: no result, or one value. */
@@ -187,6 +201,13 @@ export class CodeWriter extends ByteWriter {
   i64(value: bigint | number): this {
     this.byte(Opcode.I64Const);
     this.s64(BigInt(value));
+    return this;
+  }
+
+  f64(value: number): this {
+    this.byte(0x44); // f64.const
+    const bytes = new Uint8Array(new Float64Array([value]).buffer);
+    this.append(bytes);
     return this;
   }
 

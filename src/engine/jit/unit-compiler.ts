@@ -15,8 +15,10 @@ import { Op } from '../cpu/ops.js';
 import { CodeWriter, Opcode } from './code-writer.js';
 import type { ScannedUnit, UnitBlock, UnitInstruction } from './unit-scan.js';
 import { isBranch } from './unit-scan.js';
+import { emitFastPath, hasFastPath } from './float-fast-path.js';
 import {
   encodeModule,
+  F64,
   I32,
   I64,
   type FunctionCode,
@@ -32,6 +34,9 @@ export interface UnitLayout {
   JIT_DATA_KEY: number;
   JIT_RETIRED: number;
   JIT_EVENT: number;
+  F_REGS: number;
+  MSTATUS: number;
+  FCSR: number;
 }
 
 /** The hart's exports units import, in this order (function indices 0…4). */
@@ -67,6 +72,7 @@ const VA = 38;
 const SLOT = 39;
 const T0 = 40;
 const T1 = 41;
+const FLOATS = Array.from({ length: 12 }, (_, k) => 42 + k); // f64 scratch
 const LOCALS: ValueType[] = [
   ...Array<ValueType>(31).fill(I64),
   I64, // BASE
@@ -78,6 +84,7 @@ const LOCALS: ValueType[] = [
   I32, // SLOT
   I64, // T0
   I64, // T1
+  ...Array<ValueType>(FLOATS.length).fill(F64),
 ];
 
 const loads: Partial<Record<number, [size: number, opcode: Opcode]>> = {
@@ -435,11 +442,21 @@ class UnitWriter {
       return this.reload(rd);
     }
     if (op >= Op.FLW) {
+      const fast = op === Op.FLD || op === Op.FSD || hasFastPath(op);
+      if (fast) {
+        w.block('fp-done');
+        w.block('fp-slow');
+        if (op === Op.FLD || op === Op.FSD) this.floatMemory(i);
+        else emitFastPath(w, this.layout, { f: FLOATS, i64: T0 }, i, 'fp-slow', 'fp-done');
+        w.end();
+      }
       this.spill(rs1);
       this.spill(rd);
       w.i32(op).i32(rd).i32(rs1).i32(rs2).i32(i.rs3).i32(i.rm).i32(i.raw).i32(imm).call(CALL_FP);
       this.afterHelper(i, k, () => this.reload(rd));
-      return this.reload(rd);
+      this.reload(rd);
+      if (fast) w.end();
+      return;
     }
     throw new Error(`the translator has no code for operation ${op}`);
   }
@@ -532,6 +549,38 @@ class UnitWriter {
     w.i32(size).call(CALL_STORE);
     this.afterHelper(i, k, () => undefined);
     w.end();
+  }
+
+  /**
+   * FLD and FSD through the TLB fast path when mstatus.FS allows it without a status change
+   * (Dirty for a load, any but Off for a store); otherwise to `fp-slow`.
+   */
+  private floatMemory(i: UnitInstruction): void {
+    const w = this.w;
+    const l = this.layout;
+    const load = i.op === Op.FLD;
+    w.i32(0)
+      .memory(Opcode.I64Load, 3, l.MSTATUS)
+      .i64(3n << 13n)
+      .op(Opcode.I64And);
+    if (load) w.i64(3n << 13n).op(Opcode.I64Ne);
+    else w.op(Opcode.I64Eqz);
+    w.brIf('fp-slow');
+    const tlb = load ? l.TLB_READ : l.TLB_WRITE;
+    this.effectiveAddress(i);
+    this.tlbHit(tlb, 8);
+    w.op(Opcode.I32Eqz).brIf('fp-slow');
+    if (load) {
+      w.i32(0);
+      this.hostAddress(tlb);
+      w.memory(Opcode.I64Load, 0).memory(Opcode.I64Store, 3, l.F_REGS + i.rd * 8);
+    } else {
+      this.hostAddress(tlb);
+      w.i32(0)
+        .memory(Opcode.I64Load, 3, l.F_REGS + i.rs2 * 8)
+        .memory(Opcode.I64Store, 0);
+    }
+    w.br('fp-done');
   }
 
   /** DIV, DIVU, REM, REMU: RISC-V defines division by zero and overflow; wasm would trap. */

@@ -5,7 +5,8 @@
 /** Value types (spec 5.3.1). */
 export const I32 = 0x7f;
 export const I64 = 0x7e;
-export type ValueType = typeof I32 | typeof I64;
+export const F64 = 0x7c;
+export type ValueType = typeof I32 | typeof I64 | typeof F64;
 
 /** A growable byte buffer with the encodings the binary format uses. */
 export class ByteWriter {
