@@ -4,14 +4,16 @@ import type { JitStats } from '../engine/jit/translator.js';
 
 /**
  * One line: units compiled, compile time, the share of `retired` instructions (those retired
- * since the machine was created, the span the translator counts over) that ran translated, and
- * cache evictions; "translator: off" when `jit` is undefined (--no-jit).
+ * since the machine was created, the span the translator counts over) that ran translated and
+ * how many ran per call into translated code, and cache evictions; "translator: off" when `jit` is undefined (--no-jit).
  */
 export function describeTranslator(jit: JitStats | undefined, retired: bigint): string {
   if (!jit) return 'translator: off';
   const share = retired > 0n ? (jit.translatedInstructions / Number(retired)) * 100 : 0;
+  const perCall = jit.unitCalls > 0 ? jit.translatedInstructions / jit.unitCalls : 0;
   return (
     `translator: ${jit.unitsCompiled.toLocaleString('en')} units compiled in ${jit.compileMs.toFixed(1)} ms; ` +
-    `${share.toFixed(1)}% of instructions in translated code; ${jit.evictions.toLocaleString('en')} evictions`
+    `${share.toFixed(1)}% of instructions in translated code, ${perCall.toFixed(1)} per call; ` +
+    `${jit.evictions.toLocaleString('en')} evictions`
   );
 }

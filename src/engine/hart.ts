@@ -103,6 +103,7 @@ export interface HartLayout {
   JIT_QUEUE: number;
   JIT_QUEUE_LENGTH: number;
   JIT_EXECUTED: number;
+  JIT_CALLS: number;
   JIT_LOCKSTEP: number;
   JIT_CONSUMED: number;
   JIT_DIFF_PC: number;
@@ -160,6 +161,7 @@ export class Hart {
   private readonly exports: HartExports;
   private readonly u32: Uint32Array;
   private readonly u64: BigUint64Array;
+  private readonly bytes: Uint8Array;
   private readonly clock: GuestClock;
   /** The time CSR's current value, in timebase ticks. */
   readonly now: () => number;
@@ -189,6 +191,7 @@ export class Hart {
     this.ram = new Uint8Array(memory.buffer, this.layout.RAM, options.ramSize);
     this.u32 = new Uint32Array(memory.buffer);
     this.u64 = new BigUint64Array(memory.buffer);
+    this.bytes = new Uint8Array(memory.buffer);
     this.pageMap = new PageMap(
       new Uint8Array(memory.buffer, this.layout.PAGE_MAP, options.ramSize / PAGE_SIZE),
     );
@@ -457,18 +460,17 @@ export class Hart {
   decode(raw: number): DecodedInstruction {
     this.exports.decodeInto(raw >>> 0);
     const base = this.layout.DECODE_SCRATCH;
-    const bytes = new Uint8Array(this.memory.buffer, base, 16);
-    const view = new DataView(this.memory.buffer, base, 16);
+    const bytes = this.bytes;
     return {
-      raw: view.getUint32(0, true),
-      op: bytes[4],
-      rd: bytes[5],
-      rs1: bytes[6],
-      rs2: bytes[7],
-      rs3: bytes[8],
-      rm: bytes[9],
-      length: bytes[10],
-      imm: view.getInt32(12, true),
+      raw: this.u32[base / 4] >>> 0,
+      op: bytes[base + 4],
+      rd: bytes[base + 5],
+      rs1: bytes[base + 6],
+      rs2: bytes[base + 7],
+      rs3: bytes[base + 8],
+      rm: bytes[base + 9],
+      length: bytes[base + 10],
+      imm: this.u32[base / 4 + 3] | 0,
     };
   }
 

@@ -26,7 +26,7 @@ export {
   MMIO_DATA, RAM_BASE_SLOT, RAM_SIZE_SLOT, STOP_CAUSE, STOP_VALUE, DECODE_SCRATCH, RAM, MHARTID,
   MCAUSE, MEPC, MTVAL, SATP, FCSR, MEDELEG, MIDELEG, MCOUNTEREN, SCOUNTEREN, MENVCFG, MIP, MIE,
   PMPCFG, PMP_END, PAGE_MAP, JIT_TABLE, JIT_ENTRIES, JIT_DATA_KEY, JIT_RETIRED, JIT_EVENT,
-  JIT_THRESHOLD, JIT_QUEUE_LENGTH, JIT_QUEUE, JIT_EXECUTED, JIT_LOCKSTEP, JIT_CONSUMED, JIT_DIFF_PC,
+  JIT_THRESHOLD, JIT_QUEUE_LENGTH, JIT_QUEUE, JIT_EXECUTED, JIT_LOCKSTEP, JIT_CONSUMED, JIT_DIFF_PC, JIT_CALLS,
   TLB_READ, TLB_WRITE, LOCKSTEP_BEFORE, LOCKSTEP_AFTER,
 } from './layout';
 export { clearDirty, dropUnits, protectCode } from './mmu';
@@ -151,12 +151,8 @@ export function run(budget: i32): i32 {
       const host = fetchBase + off;
       if (threshold >= 0 && pc != lastNext) {
         // ---- a block entry: translated code, or one more entry counted
-        const entry = L.JIT_TABLE + (((host >> 1) & (L.JIT_ENTRIES - 1)) << 3);
+        const entry = jitEntry(<u32>host);
         let value = load<i32>(entry, 4);
-        if (load<u32>(entry) != <u32>host) {
-          store<u32>(entry, <u32>host);
-          value = 0;
-        }
         if (value > 0) {
           n++; // the unit counts its own instructions
           store<i32>(L.JIT_RETIRED, 0);
@@ -173,6 +169,7 @@ export function run(budget: i32): i32 {
           const retired = load<i32>(L.JIT_RETIRED);
           n -= retired;
           store<u64>(L.JIT_EXECUTED, load<u64>(L.JIT_EXECUTED) + <u64>retired);
+          store<u64>(L.JIT_CALLS, load<u64>(L.JIT_CALLS) + 1);
           fetchVpn = ~<u64>0;
           lastNext = ~<u64>0;
           if (lockstep) {
@@ -379,6 +376,7 @@ export function run(budget: i32): i32 {
           if (writesCounter && !fault) counted = before + 1;
           pc = resultPc;
           fetchVpn = ~<u64>0;
+          lastNext = ~<u64>0; // what follows a CSR, xRET or fence may start translated code
           recheck = true;
           if (r != STOP_BUDGET) reason = r;
         }
@@ -407,6 +405,27 @@ export function run(budget: i32): i32 {
   if (reason == STOP_PAGE_MISSING) store<u64>(L.STOP_VALUE, missingAddress);
   store<i32>(L.JIT_CONSUMED, budget - n);
   return reason;
+}
+
+/**
+ * The translator's entry for host address `host`: the way of its bucket that holds it, or else one
+ * taken for it (counting from zero), preferring a way without a unit.
+ */
+@inline function jitEntry(host: u32): usize {
+  const bucket = L.jitBucket(host);
+  for (let way: usize = 0; way < <usize>L.JIT_WAYS; way++) {
+    if (load<u32>(bucket + (way << 3)) == host) return bucket + (way << 3);
+  }
+  let victim = bucket + (<usize>((host >> 1) & (L.JIT_WAYS - 1)) << 3);
+  for (let way: usize = 0; way < <usize>L.JIT_WAYS; way++) {
+    if (load<i32>(bucket + (way << 3), 4) <= 0) {
+      victim = bucket + (way << 3);
+      break;
+    }
+  }
+  store<u32>(victim, host);
+  store<i32>(victim, 0, 4);
+  return victim;
 }
 
 /** Set while the interpreter replays a unit's instructions (no interrupts, no translated code). */

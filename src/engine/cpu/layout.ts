@@ -92,9 +92,17 @@ export const DECODE_CACHE: usize = 0x200000;
 // ---- the translator (src/engine/jit/): units of translated code, keyed by the host address of
 // their first instruction. Entry: u32 host address, i32 value: > 0 the unit's index in the function
 // table; <= 0 minus the times the address was entered (hotness); JIT_NEVER: not translatable.
+// Four-way set-associative: a bucket of JIT_WAYS entries per hash of the address (jitBucket), so
+// the many hot entries of a large program (Python, the kernel) do not keep evicting each other.
 export const JIT_ENTRIES: u32 = 65536;
+export const JIT_WAYS: u32 = 4;
+export const JIT_BUCKETS: u32 = JIT_ENTRIES / JIT_WAYS;
 export const JIT_TABLE: usize = 0x300000;
 export const JIT_NEVER: i32 = i32.MIN_VALUE;
+/** The bucket of host address `host` (the host computes the same: jit/translator.ts). */
+@inline export function jitBucket(host: usize): usize {
+  return JIT_TABLE + (((<usize>((host >> 1) ^ (host >> 15))) & (JIT_BUCKETS - 1)) << 5);
+}
 // Slots the translated code and the host share (not part of a saved state).
 export const JIT_DATA_KEY: usize = 0x380; // mmu.ts dataKey, for the inlined TLB fast path
 export const JIT_RETIRED: usize = 0x388; // i32: instructions a unit retired before it returned
@@ -105,6 +113,7 @@ export const JIT_EXECUTED: usize = 0x3a0; // u64: instructions retired in transl
 export const JIT_LOCKSTEP: usize = 0x3a8; // i32: nonzero runs every unit against the interpreter
 export const JIT_CONSUMED: usize = 0x3ac; // i32: budget the last run() used
 export const JIT_DIFF_PC: usize = 0x3b0; // u64: after STOP_DIFF, pc of the unit that disagreed
+export const JIT_CALLS: usize = 0x3b8; // u64: calls into translated code, ever
 export const JIT_EVENT_DONE: i32 = 1; // a device was accessed, the instruction completed
 export const JIT_EVENT_FAULT: i32 = 2; // the instruction faulted (or reached a missing page)
 // Lock-step checking (JIT_LOCKSTEP): the state before a unit, the state it left, and a journal of

@@ -117,14 +117,17 @@ export function setRam(base: u64, size: u64): void {
 }
 
 /**
- * Forgets every translated unit that starts in the page at `hostPage` (the translator's table is
- * direct-mapped by host address, so the page's 2048 possible starts are 2048 consecutive slots).
+ * Forgets every translated unit that starts in the page at `hostPage`: each of the page's 2048
+ * possible starts, in every way of its bucket.
  * The host's code cache finds the dropped units when it next recycles their table slots.
  */
 export function dropUnits(hostPage: usize): void {
   for (let at: usize = 0; at < 0x1000; at += 2) {
-    const slot = L.JIT_TABLE + ((((hostPage + at) >> 1) & (L.JIT_ENTRIES - 1)) << 3);
-    if (load<u32>(slot) == <u32>(hostPage + at)) store<u64>(slot, 0);
+    const bucket = L.jitBucket(hostPage + at);
+    for (let way: usize = 0; way < <usize>L.JIT_WAYS; way++) {
+      const slot = bucket + (way << 3);
+      if (load<u32>(slot) == <u32>(hostPage + at)) store<u64>(slot, 0);
+    }
   }
 }
 

@@ -101,6 +101,10 @@ export const VOID = 0x40;
 export class CodeWriter extends ByteWriter {
   private readonly labels: (string | undefined)[] = [];
 
+  constructor() {
+    super(16 * 1024); // a unit's body is a few KiB
+  }
+
   op(code: Opcode): this {
     this.byte(code);
     return this;
@@ -200,7 +204,7 @@ export class CodeWriter extends ByteWriter {
 
   i64(value: bigint | number): this {
     this.byte(Opcode.I64Const);
-    this.s64(BigInt(value));
+    this.s64(typeof value === 'number' && !Number.isSafeInteger(value) ? BigInt(value) : value);
     return this;
   }
 

@@ -30,6 +30,8 @@ export interface JitStats {
   compileMs: number;
   /** Guest instructions retired in translated code. */
   translatedInstructions: number;
+  /** Calls into translated code (translatedInstructions / unitCalls: instructions per call). */
+  unitCalls: number;
   /** Units dropped to stay within the budget. */
   evictions: number;
   /** Units in the cache now, and the bytes they are estimated to take. */
@@ -52,6 +54,7 @@ export interface TranslatorHart {
     JIT_TABLE: number;
     JIT_ENTRIES: number;
     JIT_EXECUTED: number;
+    JIT_CALLS: number;
     JIT_QUEUE: number;
     JIT_QUEUE_LENGTH: number;
   };
@@ -87,18 +90,33 @@ export class Translator {
       options.cacheBytes ?? DEFAULT_CACHE_BYTES,
       (host, slot) => {
         const entry = this.entry(host);
-        if (
-          this.view.getUint32(entry, true) === host &&
-          this.view.getInt32(entry + 4, true) === slot
-        )
+        if (entry >= 0 && this.view.getInt32(entry + 4, true) === slot)
           this.view.setBigUint64(entry, 0n, true);
       },
     );
   }
 
+  /** The hart's entry for `host` (cpu/layout.ts jitBucket, four ways), or -1 if it has none. */
   private entry(host: number): number {
     const l = this.hart.layout;
-    return l.JIT_TABLE + (((host >>> 1) & (l.JIT_ENTRIES - 1)) << 3);
+    const buckets = l.JIT_ENTRIES / WAYS;
+    const bucket = l.JIT_TABLE + ((((host >>> 1) ^ (host >>> 15)) & (buckets - 1)) << 5);
+    for (let way = 0; way < WAYS; way++)
+      if (this.view.getUint32(bucket + way * 8, true) === host) return bucket + way * 8;
+    return -1;
+  }
+
+  /** Decoded instructions by their bits: a program repeats the same words many times. */
+  private readonly decoded = new Map<number, DecodedInstruction>();
+
+  private decode(raw: number): DecodedInstruction {
+    let d = this.decoded.get(raw);
+    if (!d) {
+      if (this.decoded.size >= 1 << 16) this.decoded.clear();
+      d = this.hart.decode(raw);
+      this.decoded.set(raw, d);
+    }
+    return d;
   }
 
   /** Whether the hart has queued addresses and no batch is being compiled. */
@@ -125,7 +143,7 @@ export class Translator {
       const unit = scanUnit(
         host & 0xfff,
         (offset) => this.view.getUint16(page + offset, true),
-        (raw) => this.hart.decode(raw),
+        (raw) => this.decode(raw),
       );
       if (!unit) continue;
       // From the scan on, a store to the page drops the unit (cpu/mmu.ts markDirty), before or
@@ -180,11 +198,7 @@ export class Translator {
       this.scannedIn.delete(host);
       const entry = this.entry(host);
       // Still queued (JIT_NEVER): not dropped by a store to its page (mmu.ts dropUnits) meanwhile.
-      if (
-        this.view.getUint32(entry, true) !== host ||
-        this.view.getInt32(entry + 4, true) !== NEVER
-      )
-        return;
+      if (entry < 0 || this.view.getInt32(entry + 4, true) !== NEVER) return;
       const slot = this.cache.add(instance.exports[`u${k}`], host, bytes / hosts.length);
       this.view.setInt32(entry + 4, slot, true);
       this.unitsCompiled++;
@@ -203,6 +217,7 @@ export class Translator {
       unitsCompiled: this.unitsCompiled,
       compileMs: this.compileMs,
       translatedInstructions: Number(this.view.getBigUint64(this.hart.layout.JIT_EXECUTED, true)),
+      unitCalls: Number(this.view.getBigUint64(this.hart.layout.JIT_CALLS, true)),
       evictions: this.cache.evictions,
       residentUnits: this.cache.units,
       residentBytes: this.cache.bytes,
@@ -210,5 +225,7 @@ export class Translator {
   }
 }
 
+/** cpu/layout.ts JIT_WAYS. */
+const WAYS = 4;
 /** cpu/layout.ts JIT_NEVER: not translatable, or queued. */
 const NEVER = -(2 ** 31);

@@ -10,8 +10,12 @@ export type ValueType = typeof I32 | typeof I64 | typeof F64;
 
 /** A growable byte buffer with the encodings the binary format uses. */
 export class ByteWriter {
-  private bytes = new Uint8Array(1024);
+  private bytes: Uint8Array;
   length = 0;
+
+  constructor(capacity = 256) {
+    this.bytes = new Uint8Array(capacity);
+  }
 
   byte(b: number): void {
     if (this.length === this.bytes.length) this.reserve(1);
@@ -48,8 +52,19 @@ export class ByteWriter {
     }
   }
 
-  /** Signed LEB128 of a 64-bit integer. */
-  s64(value: bigint): void {
+  /** Signed LEB128 of a 64-bit integer (a number must be a safe integer). */
+  s64(value: bigint | number): void {
+    if (typeof value === 'number') {
+      // Most constants are small: arithmetic on numbers, not BigInt.
+      let v = value;
+      for (;;) {
+        const b = ((v % 128) + 128) % 128;
+        v = (v - b) / 128;
+        const done = (v === 0 && (b & 0x40) === 0) || (v === -1 && (b & 0x40) !== 0);
+        this.byte(done ? b : b | 0x80);
+        if (done) return;
+      }
+    }
     let v = BigInt.asIntN(64, value);
     for (;;) {
       const b = Number(v & 0x7fn);
