@@ -1,5 +1,6 @@
 // The typed message protocol between the element (main thread) and the engine's Worker.
 // Both directions are plain structured-clonable objects discriminated by `type`.
+import type { JitStats } from './jit/translator.js';
 import type { ImageErrorCode } from './image/image-error.js';
 
 /** Machine-readable error codes shown to page authors. */
@@ -56,7 +57,17 @@ export type HostMessage =
   /** Gives up exec `id` (its timeout passed): dropped if waiting, killed in the guest if running. */
   | { type: 'exec-cancel'; id: number }
   /** Takes a snapshot of the running machine: answered by `saved` or `save-error`, same `id`. */
-  | { type: 'save'; id: number };
+  | { type: 'save'; id: number }
+  /** Asks for the machine's figures: answered by `stats`, same `id`. */
+  | { type: 'stats'; id: number };
+
+/** What a running machine has done (the element's stats()). */
+export interface MachineStats {
+  /** Instructions the guest has retired since the machine was created or restored. */
+  instructions: number;
+  /** The translator's figures (jit/translator.ts JitStats); absent when it is off. */
+  jit?: JitStats;
+}
 
 /**
  * How many characters of output may be on their way to the screen, not yet drawn, before the
@@ -86,6 +97,8 @@ export type EngineMessage =
   /** `stopped`: the machine stopped before it could be saved. */
   | { type: 'save-error'; id: number; code: EngineErrorCode | 'stopped'; message: string }
   | { type: 'exec-result'; id: number; exitCode: number; output: string; truncated: boolean }
+  /** Answer to `stats`; undefined figures when no machine runs. */
+  | { type: 'stats'; id: number; stats?: MachineStats }
   /** The command channel refused exec `id` (`busy`, `command-too-large`). */
   | { type: 'exec-error'; id: number; code: string; message: string }
   | { type: 'exit'; reason: 'poweroff' | 'reboot' }

@@ -311,5 +311,11 @@ scope.addEventListener('message', (event: MessageEvent<HostMessage>) => {
     case 'save':
       void save(message.id);
       break;
+    case 'stats': {
+      const hart = host.machine?.hart;
+      const stats = hart && { instructions: Number(hart.instret), jit: hart.jitStats() };
+      post({ type: 'stats', id: message.id, stats });
+      break;
+    }
   }
 });

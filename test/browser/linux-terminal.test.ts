@@ -301,7 +301,16 @@ describe('<linux-terminal>', () => {
     el.remove();
   });
 
-  it('jit="off" boots, and its Worker is told to interpret every instruction', async () => {
+  it('translates hot guest code in its Worker, and with jit="off" interprets it all', async () => {
+    const loop = 'i=0; while [ $i -lt 30000 ]; do i=$((i + 1)); done; echo $i';
+    const on = await fixture<LinuxTerminal>(html`<linux-terminal autorun></linux-terminal>`);
+    expect((await on.exec(loop)).output).to.equal('30000\n');
+    const translated = await on.stats();
+    expect(translated.jit, 'translator figures').to.exist;
+    expect(translated.jit!.unitsCompiled).to.be.greaterThan(0);
+    expect(translated.jit!.translatedInstructions).to.be.greaterThan(translated.instructions / 4);
+    on.remove();
+
     // What the element posts to its Worker (the boot message carries the switch).
     const Original = window.Worker;
     const sent: HostMessage[] = [];
@@ -318,10 +327,12 @@ describe('<linux-terminal>', () => {
       const el = await fixture<LinuxTerminal>(
         html`<linux-terminal autorun jit="off"></linux-terminal>`,
       );
-      await el.ready;
-      expect((await el.exec('echo $((6 * 7))')).output).to.equal('42\n');
+      expect((await el.exec(loop)).output).to.equal('30000\n');
       const boot = sent.find((message) => message.type === 'boot');
       expect(boot).to.include({ type: 'boot', jit: false });
+      const interpreted = await el.stats();
+      expect(interpreted.jit).to.equal(undefined);
+      expect(interpreted.instructions).to.be.greaterThan(0);
       el.remove();
     } finally {
       window.Worker = Original;

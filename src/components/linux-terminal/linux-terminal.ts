@@ -2,7 +2,12 @@ import { LitElement, html } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { Terminal } from '@xterm/xterm';
 import { FitAddon } from '@xterm/addon-fit';
-import type { EngineErrorCode, EngineMessage, HostMessage } from '../../engine/protocol.js';
+import type {
+  EngineErrorCode,
+  EngineMessage,
+  HostMessage,
+  MachineStats,
+} from '../../engine/protocol.js';
 import { builtInImages } from '../../images/index.js';
 import { type PrecacheProgress, type PrecacheResult, precache } from '../../offline/precache.js';
 import {
@@ -199,6 +204,8 @@ export class LinuxTerminal extends LitElement {
     { resolve: (state: Blob) => void; reject: (e: Error) => void }
   >();
   private nextSave = 1;
+  private readonly statsRequests = new Map<number, (stats: MachineStats | undefined) => void>();
+  private nextStats = 1;
   /** restoreState()'s: sent with the next boot, settled at its prompt or when it fails. */
   private restore?: PendingRestore;
   private precaching?: Promise<void>;
@@ -325,6 +332,25 @@ export class LinuxTerminal extends LitElement {
       this.saves.set(id, { resolve, reject });
       this.post({ type: 'save', id });
     });
+  }
+
+  /**
+   * What the machine has done: instructions retired since it was created or restored, and the
+   * translator's figures (units compiled, compile time, instructions run translated, evictions;
+   * absent with `jit="off"`). Waits for the machine to be ready. Rejects with an Error whose
+   * `code` is `stopped` when no machine is running.
+   */
+  async stats(): Promise<MachineStats> {
+    if (this.status !== 'booting' && this.status !== 'ready') throw stoppedError('stats');
+    await this.ready;
+    if (!this.worker) throw stoppedError('stats');
+    const id = this.nextStats++;
+    const stats = await new Promise<MachineStats | undefined>((resolve) => {
+      this.statsRequests.set(id, resolve);
+      this.post({ type: 'stats', id });
+    });
+    if (!stats) throw stoppedError('stats');
+    return stats;
   }
 
   /**
@@ -709,6 +735,8 @@ export class LinuxTerminal extends LitElement {
     this.execs.clear();
     for (const { reject } of this.saves.values()) reject(stoppedError('saveState'));
     this.saves.clear();
+    for (const resolve of this.statsRequests.values()) resolve(undefined);
+    this.statsRequests.clear();
     // A restoreState() still under way ends with this machine (replaced, removed, or failed).
     this.restore?.reject(readyError ?? stoppedError('restoreState'));
     this.restore = undefined;
@@ -786,6 +814,10 @@ export class LinuxTerminal extends LitElement {
           message: message.message,
           fatal: false,
         });
+        break;
+      case 'stats':
+        this.statsRequests.get(message.id)?.(message.stats);
+        this.statsRequests.delete(message.id);
         break;
       case 'saved':
       case 'save-error': {

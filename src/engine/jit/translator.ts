@@ -41,6 +41,8 @@ export interface JitStats {
 
 export const DEFAULT_THRESHOLD = 1000;
 export const DEFAULT_CACHE_BYTES = 32 * 1024 * 1024;
+/** Most units scanned and written in one call of Translator.flush (about 0.1 ms each). */
+export const MAX_BATCH = 48;
 /** Most units resident at once (function-table slots). */
 export const MAX_UNITS = 8192;
 
@@ -132,13 +134,19 @@ export class Translator {
   flush(now: boolean): void {
     const l = this.hart.layout;
     const started = performance.now();
-    const count = this.view.getUint32(l.JIT_QUEUE_LENGTH, true);
-    this.view.setUint32(l.JIT_QUEUE_LENGTH, 0, true);
+    // At most MAX_BATCH per call, so that one call is a short task (input and output go on
+    // between slices); the rest stay queued, moved to the front.
+    const queued = this.view.getUint32(l.JIT_QUEUE_LENGTH, true);
+    const count = Math.min(queued, MAX_BATCH);
+    const queue = new Uint32Array(this.hart.memory.buffer, l.JIT_QUEUE, queued);
+    const hostsQueued = Array.from(queue.subarray(0, count));
+    queue.copyWithin(0, count);
+    this.view.setUint32(l.JIT_QUEUE_LENGTH, queued - count, true);
     const batch = ++this.batches;
     const hosts: number[] = [];
     const functions = [];
     for (let k = 0; k < count; k++) {
-      const host = this.view.getUint32(l.JIT_QUEUE + 4 * k, true);
+      const host = hostsQueued[k];
       const page = host & ~0xfff;
       const unit = scanUnit(
         host & 0xfff,
