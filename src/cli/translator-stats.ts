@@ -5,7 +5,8 @@ import type { JitStats } from '../engine/jit/translator.js';
 /**
  * One line: units compiled, compile time, the share of `retired` instructions (those retired
  * since the machine was created, the span the translator counts over) that ran translated and
- * how many ran per call into translated code, and cache evictions; "translator: off" when `jit` is undefined (--no-jit).
+ * how many ran per call into translated code, cache evictions and pages of translated code the
+ * guest wrote; "translator: off" when `jit` is undefined (--no-jit).
  */
 export function describeTranslator(jit: JitStats | undefined, retired: bigint): string {
   if (!jit) return 'translator: off';
@@ -14,6 +15,6 @@ export function describeTranslator(jit: JitStats | undefined, retired: bigint): 
   return (
     `translator: ${jit.unitsCompiled.toLocaleString('en')} units compiled in ${jit.compileMs.toFixed(1)} ms; ` +
     `${share.toFixed(1)}% of instructions in translated code, ${perCall.toFixed(1)} per call; ` +
-    `${jit.evictions.toLocaleString('en')} evictions`
+    `${jit.evictions.toLocaleString('en')} evictions, ${jit.invalidations.toLocaleString('en')} pages rewritten`
   );
 }

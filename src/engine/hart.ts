@@ -104,6 +104,8 @@ export interface HartLayout {
   JIT_QUEUE_LENGTH: number;
   JIT_EXECUTED: number;
   JIT_CALLS: number;
+  JIT_INVALIDATIONS: number;
+  JIT_USED: number;
   JIT_LOCKSTEP: number;
   JIT_CONSUMED: number;
   JIT_DIFF_PC: number;

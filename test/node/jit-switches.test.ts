@@ -28,7 +28,7 @@ function cli(
 }
 
 const TRANSLATOR_LINE =
-  /^translator: ([\d,]+) units compiled in ([\d.]+) ms; ([\d.]+)% of instructions in translated code, [\d.]+ per call; ([\d,]+) evictions$/m;
+  /^translator: ([\d,]+) units compiled in ([\d.]+) ms; ([\d.]+)% of instructions in translated code, [\d.]+ per call; ([\d,]+) evictions, [\d,]+ pages rewritten$/m;
 
 /** The figures of --stats' translator line, or undefined when there is none such. */
 function translatorFigures(stderr: string) {

@@ -26,7 +26,7 @@ export {
   MMIO_DATA, RAM_BASE_SLOT, RAM_SIZE_SLOT, STOP_CAUSE, STOP_VALUE, DECODE_SCRATCH, RAM, MHARTID,
   MCAUSE, MEPC, MTVAL, SATP, FCSR, MEDELEG, MIDELEG, MCOUNTEREN, SCOUNTEREN, MENVCFG, MIP, MIE,
   PMPCFG, PMP_END, PAGE_MAP, JIT_TABLE, JIT_ENTRIES, JIT_DATA_KEY, JIT_RETIRED, JIT_EVENT,
-  JIT_THRESHOLD, JIT_QUEUE_LENGTH, JIT_QUEUE, JIT_EXECUTED, JIT_LOCKSTEP, JIT_CONSUMED, JIT_DIFF_PC, JIT_CALLS,
+  JIT_THRESHOLD, JIT_QUEUE_LENGTH, JIT_QUEUE, JIT_EXECUTED, JIT_LOCKSTEP, JIT_CONSUMED, JIT_DIFF_PC, JIT_CALLS, JIT_INVALIDATIONS, JIT_USED,
   TLB_READ, TLB_WRITE, LOCKSTEP_BEFORE, LOCKSTEP_AFTER,
 } from './layout';
 export { clearDirty, dropUnits, protectCode } from './mmu';
@@ -170,6 +170,7 @@ export function run(budget: i32): i32 {
           n -= retired;
           store<u64>(L.JIT_EXECUTED, load<u64>(L.JIT_EXECUTED) + <u64>retired);
           store<u64>(L.JIT_CALLS, load<u64>(L.JIT_CALLS) + 1);
+          store<u8>(L.JIT_USED + <usize>value, 1);
           fetchVpn = ~<u64>0;
           lastNext = ~<u64>0;
           if (lockstep) {

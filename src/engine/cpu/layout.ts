@@ -114,6 +114,7 @@ export const JIT_LOCKSTEP: usize = 0x3a8; // i32: nonzero runs every unit agains
 export const JIT_CONSUMED: usize = 0x3ac; // i32: budget the last run() used
 export const JIT_DIFF_PC: usize = 0x3b0; // u64: after STOP_DIFF, pc of the unit that disagreed
 export const JIT_CALLS: usize = 0x3b8; // u64: calls into translated code, ever
+export const JIT_INVALIDATIONS: usize = 0x3c0; // u64: pages whose units a write dropped, ever
 export const JIT_EVENT_DONE: i32 = 1; // a device was accessed, the instruction completed
 export const JIT_EVENT_FAULT: i32 = 2; // the instruction faulted (or reached a missing page)
 // Lock-step checking (JIT_LOCKSTEP): the state before a unit, the state it left, and a journal of
@@ -128,7 +129,10 @@ export const JIT_QUEUE: usize = 0x380800;
 export const JIT_QUEUE_ENTRIES: u32 = 256;
 export const JOURNAL: usize = 0x382000;
 export const JOURNAL_ENTRY: usize = 24;
-export const JOURNAL_ENTRIES: u32 = 0x7e000 / 24;
+export const JOURNAL_ENTRIES: u32 = 0x3e000 / 24;
+// One byte per function-table slot, set when the hart calls the unit there: the code cache's
+// eviction passes over units used since its last pass (jit/code-cache.ts, a clock).
+export const JIT_USED: usize = 0x3c0000;
 
 // ---- guest RAM in linear memory
 export const RAM: usize = 0x400000;

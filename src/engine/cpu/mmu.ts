@@ -111,6 +111,7 @@ export function setRam(base: u64, size: u64): void {
   const bits = load<u8>(entry);
   if ((bits & L.PAGE_CODE) != 0) {
     dropUnits(hostOf(pa & ~0xfff));
+    store<u64>(L.JIT_INVALIDATIONS, load<u64>(L.JIT_INVALIDATIONS) + 1);
     event = true;
   }
   store<u8>(entry, (bits | L.PAGE_DIRTY) & ~L.PAGE_CODE);

@@ -12,7 +12,7 @@ import { scanUnit } from './unit-scan.js';
 export interface JitOptions {
   /** Translate hot code (default true). */
   enabled?: boolean;
-  /** Entries of an address before it is translated (default 1000; 0 translates at first sight, synchronously). */
+  /** Entries of an address before it is translated (default 5000; 0 translates at first sight, synchronously). */
   threshold?: number;
   /** Memory budget of the code cache in bytes (default 32 MiB). */
   cacheBytes?: number;
@@ -26,7 +26,10 @@ export interface JitOptions {
 export interface JitStats {
   /** Units translated since the machine started. */
   unitsCompiled: number;
-  /** Milliseconds spent scanning, compiling and instantiating them. */
+  /**
+   * Milliseconds spent on them: scanning and writing in this thread, plus the wall time of the
+   * engine's compilation off the thread.
+   */
   compileMs: number;
   /** Guest instructions retired in translated code. */
   translatedInstructions: number;
@@ -34,12 +37,14 @@ export interface JitStats {
   unitCalls: number;
   /** Units dropped to stay within the budget. */
   evictions: number;
+  /** Pages of translated code written by the guest (their units dropped); DMA writes not counted. */
+  invalidations: number;
   /** Units in the cache now, and the bytes they are estimated to take. */
   residentUnits: number;
   residentBytes: number;
 }
 
-export const DEFAULT_THRESHOLD = 1000;
+export const DEFAULT_THRESHOLD = 5000;
 export const DEFAULT_CACHE_BYTES = 32 * 1024 * 1024;
 /** Most units scanned and written in one call of Translator.flush (about 0.1 ms each). */
 export const MAX_BATCH = 48;
@@ -57,6 +62,8 @@ export interface TranslatorHart {
     JIT_ENTRIES: number;
     JIT_EXECUTED: number;
     JIT_CALLS: number;
+    JIT_INVALIDATIONS: number;
+    JIT_USED: number;
     JIT_QUEUE: number;
     JIT_QUEUE_LENGTH: number;
   };
@@ -95,6 +102,7 @@ export class Translator {
         if (entry >= 0 && this.view.getInt32(entry + 4, true) === slot)
           this.view.setBigUint64(entry, 0n, true);
       },
+      new Uint8Array(hart.memory.buffer, hart.layout.JIT_USED, hart.firstSlot + MAX_UNITS),
     );
   }
 
@@ -227,6 +235,7 @@ export class Translator {
       translatedInstructions: Number(this.view.getBigUint64(this.hart.layout.JIT_EXECUTED, true)),
       unitCalls: Number(this.view.getBigUint64(this.hart.layout.JIT_CALLS, true)),
       evictions: this.cache.evictions,
+      invalidations: Number(this.view.getBigUint64(this.hart.layout.JIT_INVALIDATIONS, true)),
       residentUnits: this.cache.units,
       residentBytes: this.cache.bytes,
     };
