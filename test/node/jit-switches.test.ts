@@ -1,31 +1,10 @@
 // The translator's switch and figures in the `linux-terminal` command, run from the sources: --no-jit
 // turns it off for `run` and `elf` and --stats says so; without it, --stats shows that units were
 // compiled and that part of the guest's instructions ran in translated code.
+import { cli } from './support/cli.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { assemble, report } from './support/assemble.js';
-
-const main = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
-
-/** Runs `linux-terminal ARGS...` from the sources; resolves with its status and output. */
-function cli(
-  ...args: string[]
-): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  const script = `import(${JSON.stringify(main)}).then(async (m) => { process.exitCode = await m.main(${JSON.stringify(args)}); })`;
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', '-e', script], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      timeout: 180_000,
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (data) => (stdout += data));
-    child.stderr.on('data', (data) => (stderr += data));
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
 
 const TRANSLATOR_LINE =
   /^translator: ([\d,]+) units compiled in ([\d.]+) ms; ([\d.]+)% of instructions in translated code, [\d.]+ per call; ([\d,]+) evictions, [\d,]+ pages rewritten$/m;

@@ -2,9 +2,9 @@
 // snapshot unless told otherwise and says how it started; `snapshot save` writes a folder that
 // `run --state` restores; `image build --snapshot` stores one in the image it builds; and every
 // bad path or damaged snapshot ends with its code and the documented exit status.
+import { cli } from './support/cli.js';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import {
   cpSync,
   existsSync,
@@ -16,35 +16,15 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import type { ImageManifest } from '../../src/engine/image/manifest.js';
 import type { SnapshotFile } from '../../src/engine/snapshot/snapshot-file.js';
 import { diskFile, readBuiltImage } from './support/built-image.js';
 
-const main = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 const builtIn = readBuiltImage('busybox');
 const work = mkdtempSync(join(tmpdir(), 'lt-snapshot-cli-'));
 /** The folder `snapshot save` writes in before(), shared by the tests that restore it. */
 const saved = join(work, 'saved');
-
-/** Runs `linux-terminal ARGS...` from the sources; resolves with its status and output. */
-function cli(
-  ...args: string[]
-): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  const script = `import(${JSON.stringify(main)}).then(async (m) => { process.exitCode = await m.main(${JSON.stringify(args)}); })`;
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', '-e', script], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      timeout: 180_000,
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (data) => (stdout += data));
-    child.stderr.on('data', (data) => (stderr += data));
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
 
 /** A copy of the saved folder and its snapshot.json, to damage. */
 function copyOfSaved(name: string) {
