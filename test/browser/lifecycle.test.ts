@@ -5,6 +5,7 @@ import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import '../../src/components/index.js';
 import type { LinuxTerminal } from '../../src/components/index.js';
+import { HOLD_MS, bootSlots } from '../../src/components/linux-terminal/boot-gate.js';
 
 /** Counts the page's Workers: how many exist now, the most at once, and how many were made. */
 function countWorkers() {
@@ -12,12 +13,15 @@ function countWorkers() {
   let live = 0;
   let most = 0;
   let created = 0;
+  /** When each Worker was made (performance.now()). */
+  const times: number[] = [];
   class CountedWorker extends Original {
     private ended = false;
     constructor(url: string | URL, options?: WorkerOptions) {
       super(url, options);
       live++;
       created++;
+      times.push(performance.now());
       most = Math.max(most, live);
     }
     override terminate(): void {
@@ -31,6 +35,7 @@ function countWorkers() {
     live: () => live,
     most: () => most,
     created: () => created,
+    times,
     restore: () => (window.Worker = Original),
   };
 }
@@ -125,6 +130,38 @@ describe('<linux-terminal> lifecycle', () => {
     await nextTask(100);
     expect(workers.live()).to.equal(0);
     expect(workers.created()).to.equal(0);
+  });
+
+  it('terminals appended together start in turn: no more machines starting at once than cores less one', async () => {
+    const slots = bootSlots();
+    const els = Array.from({ length: slots + 2 }, () => {
+      const el = document.createElement('linux-terminal');
+      el.autorun = true;
+      document.body.append(el);
+      return el;
+    });
+    try {
+      await until(
+        () => els.some((el) => /Waiting for other terminals/.test(screenText(el))),
+        5000,
+        'a terminal that says it waits',
+      );
+      const readyAt = await Promise.all(els.map((el) => el.ready.then(() => performance.now())));
+      const started = workers.times;
+      expect(started).to.have.length(els.length);
+      // Terminals take their turns in the order they were added: Worker i is terminal i's. When
+      // each machine started, how many others were starting (not at their prompt yet, and
+      // holding their slot for less than HOLD_MS).
+      const busy = started.map(
+        (t, i) =>
+          started.filter((s, j) => j !== i && s <= t && t < Math.min(s + HOLD_MS, readyAt[j]))
+            .length,
+      );
+      expect(Math.max(...busy), `machines starting beside another: ${busy}`).to.be.below(slots);
+      expect(els.map((el) => el.status)).to.deep.equal(els.map(() => 'ready'));
+    } finally {
+      els.forEach((el) => el.remove());
+    }
   });
 
   it('ready of an element removed mid-boot rejects with "stopped"', async () => {

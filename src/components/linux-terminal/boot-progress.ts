@@ -19,6 +19,9 @@ export function progressText(phase: 'download' | 'boot', loaded: number, total: 
   return `Downloading image… ${mebibytes(loaded)} of ${mebibytes(total)} MB`;
 }
 
+/** The progress line while other terminals on the page start first (boot-gate.ts). */
+export const WAITING_TEXT = 'Waiting for other terminals to start…';
+
 /** What to write to draw (or redraw) the progress line, cut to the terminal's width. */
 export function drawProgress(text: string, cols: number): string {
   return `${ERASE_LINE}${DIM}${text.slice(0, Math.max(1, cols - 1))}${RESET}`;

@@ -29,11 +29,12 @@ import {
   readMemory,
   readRows,
 } from './attribute-values.js';
-import { ERASE_PROGRESS, drawProgress, progressText } from './boot-progress.js';
+import { ERASE_PROGRESS, drawProgress, progressText, WAITING_TEXT } from './boot-progress.js';
 import { type ElementErrorCode, elementError, stoppedError } from './element-error.js';
 import { type MachineStop, machineOverlay } from './machine-overlay.js';
 import { terminalStyles } from './linux-terminal.styles.js';
 import { drawNow, forgetScreen, queueOutput } from './screen-scheduler.js';
+import { requestBootSlot } from './boot-gate.js';
 import { inOwnTask } from './task-queue.js';
 import { xtermStyles } from './xterm-css.generated.js';
 
@@ -192,6 +193,8 @@ export class LinuxTerminal extends LitElement {
   private terminal?: Terminal;
   private fit?: FitAddon;
   private worker?: Worker;
+  /** Gives back this machine's start slot (boot-gate.ts), or withdraws its request. */
+  private releaseBootSlot?: () => void;
   private resizeObserver?: ResizeObserver;
   private intersectionObserver?: IntersectionObserver;
   private readonly execs = new Map<
@@ -540,7 +543,8 @@ export class LinuxTerminal extends LitElement {
     this.updateComplete.then(() =>
       // In a task of its own: twelve terminals started together do not open in one long task.
       inOwnTask(() => {
-        if (this.isConnected && this.started && !this.worker) this.bootMachine();
+        if (this.isConnected && this.started && !this.worker && !this.releaseBootSlot)
+          this.bootMachine();
       }),
     );
   }
@@ -580,17 +584,34 @@ export class LinuxTerminal extends LitElement {
       if (boot.problem) this.warn('invalid-attribute', boot.problem);
       const jit = readJit(this.jit);
       if (jit.problem) this.warn('invalid-attribute', jit.problem);
-      this.startWorker(image, memory.value, boot.value, jit.value, terminal);
       // Something on the screen at once; the engine's progress messages redraw the line.
-      terminal.write(drawProgress(progressText('download', 0, 0), terminal.cols));
+      const slot = requestBootSlot(() =>
+        // In a task of its own: the slot may come free inside another terminal's message.
+        inOwnTask(() => {
+          if (this.releaseBootSlot !== slot.release) return; // stopped while waiting
+          try {
+            this.startWorker(image, memory.value, boot.value, jit.value, terminal);
+            terminal.write(drawProgress(progressText('download', 0, 0), terminal.cols));
+          } catch (error) {
+            this.failToStart(error);
+          }
+        }),
+      );
+      this.releaseBootSlot = slot.release;
+      const text = slot.waiting ? WAITING_TEXT : progressText('download', 0, 0);
+      terminal.write(drawProgress(text, terminal.cols));
       this.progressShown = true;
     } catch (error) {
-      // Whatever went wrong, the element says so instead of staying "booting".
-      this.fail(
-        'internal',
-        `The terminal could not start: ${(error as Error).message ?? error}. Reload the page, or report this with the page's address.`,
-      );
+      this.failToStart(error);
     }
+  }
+
+  /** Whatever went wrong while starting, the element says so instead of staying "booting". */
+  private failToStart(error: unknown): void {
+    this.fail(
+      'internal',
+      `The terminal could not start: ${(error as Error).message ?? error}. Reload the page, or report this with the page's address.`,
+    );
   }
 
   /** The element's one xterm.js terminal, kept across restarts and reparenting. */
@@ -743,6 +764,8 @@ export class LinuxTerminal extends LitElement {
     if (this.terminal) forgetScreen(this.terminal);
     this.worker?.terminate();
     this.worker = undefined;
+    this.releaseBootSlot?.();
+    this.releaseBootSlot = undefined;
     if (readyError) this.settleReady(readyError);
   }
 
@@ -791,6 +814,8 @@ export class LinuxTerminal extends LitElement {
         break;
       case 'ready': {
         this.status = 'ready';
+        this.releaseBootSlot?.();
+        this.releaseBootSlot = undefined;
         this.settleReady();
         const restore = this.restore;
         this.restore = undefined;
