@@ -10,6 +10,7 @@ import { type DiskSource, openDisk } from './disks/open-disk.js';
 import { ExecRequests } from './exec-requests.js';
 import type { BlobFetcher } from './image/blob-fetcher.js';
 import { ImageError } from './image/image-error.js';
+import type { Codegen } from './jit/codegen.js';
 import type { JitOptions } from './jit/translator.js';
 import type { EngineErrorCode } from './protocol.js';
 import { StateError } from './devices/state-error.js';
@@ -119,9 +120,17 @@ export class MachineHost {
   /** A RAM chunk of the snapshot that could not be had once the machine ran: it stopped on it. */
   private ramFailure: unknown;
 
+  /** The codegen thread, started at the first machine that translates, kept for the next. */
+  private codegen: Codegen | undefined;
+
+  /**
+   * `startCodegen` starts a thread that writes and compiles translated code (jit/codegen.ts);
+   * without one, or if it throws, the translator does that in the machine's own thread.
+   */
   constructor(
     readonly fetcher: BlobFetcher,
     private readonly events: HostEvents,
+    private readonly startCodegen?: () => Codegen,
   ) {
     this.execs = new ExecRequests(
       this.commands,
@@ -140,7 +149,7 @@ export class MachineHost {
       cmdline: spec.cmdline,
       memoryMiB: spec.memoryMiB,
       disks: spec.disks?.map((source) => openDisk(source, this.fetcher)),
-      jit: spec.jit,
+      jit: this.jitOptions(spec.jit),
     });
     this.startInstructions = 0n;
     return this.machine;
@@ -180,7 +189,7 @@ export class MachineHost {
       ...this.machineEvents(),
       disks: spec.disks.map((disk) => openDisk(disk, this.fetcher)),
       recordPages: spec.recordPages,
-      jit: spec.jit,
+      jit: this.jitOptions(spec.jit),
     });
     // The machine first: restoring the channel sends what waits in it, through this.machine.
     this.image = spec.image;
@@ -199,6 +208,18 @@ export class MachineHost {
     // From here on, DIRTY marks what the guest changed since the snapshot.
     restored.machine.hart.clearDirty();
     return this.machine;
+  }
+
+  /** The machine's translator options, with the codegen thread when it translates. */
+  private jitOptions(jit: boolean | JitOptions | undefined): boolean | JitOptions | undefined {
+    const options = typeof jit === 'object' ? jit : { enabled: jit ?? true };
+    if (!(options.enabled ?? true) || options.codegen || !this.startCodegen) return jit;
+    try {
+      this.codegen ??= this.startCodegen();
+    } catch {
+      return jit; // no thread here: the machine's thread writes its code
+    }
+    return { ...options, codegen: this.codegen };
   }
 
   private machineEvents() {

@@ -11,6 +11,7 @@ import { writeCpio } from './cpio.js';
 import { BlobFetcher } from './image/blob-fetcher.js';
 import { fetchManifest, loadManifestImage, manifestDisks } from './image/load-image.js';
 import type { ImageManifest } from './image/manifest.js';
+import { CodegenClient, type Codegen, type CodegenReply } from './jit/codegen.js';
 import { MachineHost, hostFailure } from './machine-host.js';
 import {
   type EngineErrorCode,
@@ -28,14 +29,39 @@ let size = { cols: 80, rows: 24 };
 let onOutput: (bytes: Uint8Array) => void = () => {};
 // exec() calls wait in the host's command channel until the guest's agent says it is ready, so
 // one sent before the machine exists is not lost.
-const host = new MachineHost(new BlobFetcher(), {
-  output: (bytes) => onOutput(bytes),
-  diskError: (code, message) => fail(code, message, false),
-  execResult: (id, { exitCode, output, truncated }) =>
-    post({ type: 'exec-result', id, exitCode, output, truncated }),
-  execError: (id, code, message) => post({ type: 'exec-error', id, code, message }),
-  warning: (code, message) => fail(code, message, false),
-});
+const host = new MachineHost(
+  new BlobFetcher(),
+  {
+    output: (bytes) => onOutput(bytes),
+    diskError: (code, message) => fail(code, message, false),
+    execResult: (id, { exitCode, output, truncated }) =>
+      post({ type: 'exec-result', id, exitCode, output, truncated }),
+    execError: (id, code, message) => post({ type: 'exec-error', id, code, message }),
+    warning: (code, message) => fail(code, message, false),
+  },
+  startCodegen,
+);
+
+/**
+ * The codegen thread (jit/codegen.ts), a Worker of this Worker. Until it has loaded, requests
+ * wait in its message queue; if it fails, the translator writes its code here.
+ */
+function startCodegen(): Codegen {
+  const worker = new Worker(new URL('./jit/codegen-worker.js', import.meta.url), {
+    type: 'module',
+    name: 'linux-terminal codegen',
+  });
+  const client = new CodegenClient((request) => worker.postMessage(request));
+  worker.onmessage = (event: MessageEvent<CodegenReply | { loaded: string[] }>) => {
+    if ('loaded' in event.data) post({ type: 'loaded', urls: event.data.loaded });
+    else client.receive(event.data);
+  };
+  worker.onerror = (event) => {
+    event.preventDefault();
+    client.fail(new Error(event.message || 'the codegen worker failed'));
+  };
+  return client;
+}
 const commands = host.commands;
 /** Whether the machine runs (created, and not stopped yet): what a save needs. */
 let running = false;
@@ -57,7 +83,16 @@ function postOutput(data: string): void {
   if (undrawn > OUTPUT_WINDOW) host.machine?.hold();
 }
 
-post({ type: 'loaded', urls: [scope.location.href, hartWasmUrl.href] });
+// What this Worker loaded (its script, the chunks it imports, the hart), for the service worker
+// to keep when the page was not under its control yet.
+post({
+  type: 'loaded',
+  urls: [
+    scope.location.href,
+    hartWasmUrl.href,
+    ...performance.getEntriesByType('resource').map((entry) => entry.name),
+  ],
+});
 
 /** Reports an error; `fatal` when the machine is gone or never started. */
 function fail(code: EngineErrorCode, message: string, fatal = true): void {

@@ -308,6 +308,8 @@ describe('<linux-terminal>', () => {
     const translated = await on.stats();
     expect(translated.jit, 'translator figures').to.exist;
     expect(translated.jit!.unitsCompiled).to.be.greaterThan(0);
+    // Written and compiled in the codegen Worker (a Worker of the engine's Worker).
+    expect(translated.jit!.unitsOffThread).to.be.greaterThan(0);
     expect(translated.jit!.translatedInstructions).to.be.greaterThan(translated.instructions / 4);
     on.remove();
 

@@ -6,8 +6,10 @@
 // (tests) it compiles at once, synchronously, so translated code runs from the first entry.
 import type { DecodedInstruction } from '../hart.js';
 import { CodeCache } from './code-cache.js';
-import { compileUnit, RUNTIME, unitModule, type UnitLayout } from './unit-compiler.js';
-import { scanUnit } from './unit-scan.js';
+import type { Codegen } from './codegen.js';
+import { writeModule } from './codegen.js';
+import { RUNTIME, type UnitLayout } from './unit-compiler.js';
+import { scanUnit, type ScannedUnit } from './unit-scan.js';
 
 export interface JitOptions {
   /** Translate hot code (default true). */
@@ -21,11 +23,18 @@ export interface JitOptions {
    * many times slower).
    */
   lockstep?: boolean;
+  /**
+   * A thread that writes and compiles units (codegen.ts); without it, this thread does. Units
+   * compiled at once (threshold 0) and in lock-step mode are always written here.
+   */
+  codegen?: Codegen;
 }
 
 export interface JitStats {
   /** Units translated since the machine started. */
   unitsCompiled: number;
+  /** Of those, units written and compiled in a codegen thread (codegen.ts). */
+  unitsOffThread: number;
   /**
    * Milliseconds spent on them: scanning and writing in this thread, plus the wall time of the
    * engine's compilation off the thread.
@@ -81,7 +90,10 @@ export class Translator {
   private readonly scannedIn = new Map<number, number>();
   private batches = 0;
   private inFlight = false;
+  /** Where units are written and compiled off this thread; undefined: here. */
+  private codegen: Codegen | undefined;
   unitsCompiled = 0;
+  unitsOffThread = 0;
   compileMs = 0;
 
   constructor(
@@ -89,6 +101,7 @@ export class Translator {
     options: JitOptions,
   ) {
     this.view = new DataView(hart.memory.buffer);
+    this.codegen = options.lockstep ? undefined : options.codegen;
     this.memoryPages = hart.memory.buffer.byteLength / 65536;
     this.runtime = Object.fromEntries(RUNTIME.map((f) => [f.name, hart.exports[f.name]]));
     this.protect = hart.exports.protectCode as (hostPage: number) => void;
@@ -152,7 +165,7 @@ export class Translator {
     this.view.setUint32(l.JIT_QUEUE_LENGTH, queued - count, true);
     const batch = ++this.batches;
     const hosts: number[] = [];
-    const functions = [];
+    const units: ScannedUnit[] = [];
     for (let k = 0; k < count; k++) {
       const host = hostsQueued[k];
       const page = host & ~0xfff;
@@ -167,17 +180,37 @@ export class Translator {
       this.protect(page);
       this.scannedIn.set(host, batch);
       hosts.push(host);
-      functions.push(compileUnit(unit, l));
+      units.push(unit);
     }
     if (hosts.length === 0) {
       this.compileMs += performance.now() - started;
       return;
     }
-    const code = unitModule(functions, this.memoryPages);
     const imports = {
       env: { memory: this.hart.memory },
       hart: this.runtime as WebAssembly.ModuleImports,
     };
+    if (!now && this.codegen) {
+      this.compileMs += performance.now() - started;
+      this.inFlight = true;
+      const compiling = performance.now();
+      this.codegen.compile(units, this.unitLayout(), this.memoryPages).then(
+        ({ module, bytes }) => {
+          this.inFlight = false;
+          const instance = new WebAssembly.Instance(module, imports);
+          this.compileMs += performance.now() - compiling;
+          this.unitsOffThread += this.install(instance, hosts, batch, bytes);
+        },
+        () => {
+          // The thread is gone: this batch stays interpreted (JIT_NEVER), later ones are
+          // written here.
+          this.inFlight = false;
+          this.codegen = undefined;
+        },
+      );
+      return;
+    }
+    const code = writeModule(units, l, this.memoryPages);
     if (now) {
       const instance = new WebAssembly.Instance(
         new WebAssembly.Module(code as BufferSource),
@@ -202,13 +235,33 @@ export class Translator {
     );
   }
 
-  /** Hands a batch's units to the hart, but not those whose page was written since the scan. */
+  /** The addresses units use, as plain data for the codegen thread. */
+  private unitLayout(): UnitLayout {
+    const l = this.hart.layout;
+    return {
+      X_REGS: l.X_REGS,
+      TLB_READ: l.TLB_READ,
+      TLB_WRITE: l.TLB_WRITE,
+      JIT_DATA_KEY: l.JIT_DATA_KEY,
+      JIT_RETIRED: l.JIT_RETIRED,
+      JIT_EVENT: l.JIT_EVENT,
+      F_REGS: l.F_REGS,
+      MSTATUS: l.MSTATUS,
+      FCSR: l.FCSR,
+    };
+  }
+
+  /**
+   * Hands a batch's units to the hart, but not those whose page was written since the scan;
+   * returns how many it installed.
+   */
   private install(
     instance: WebAssembly.Instance,
     hosts: number[],
     batch: number,
     bytes: number,
-  ): void {
+  ): number {
+    let installed = 0;
     hosts.forEach((host, k) => {
       if (this.scannedIn.get(host) !== batch) return; // scanned again since
       this.scannedIn.delete(host);
@@ -218,7 +271,9 @@ export class Translator {
       const slot = this.cache.add(instance.exports[`u${k}`], host, bytes / hosts.length);
       this.view.setInt32(entry + 4, slot, true);
       this.unitsCompiled++;
+      installed++;
     });
+    return installed;
   }
 
   /** Drops every unit (the hart has just forgotten them: RAM was replaced). */
@@ -231,6 +286,7 @@ export class Translator {
   stats(): JitStats {
     return {
       unitsCompiled: this.unitsCompiled,
+      unitsOffThread: this.unitsOffThread,
       compileMs: this.compileMs,
       translatedInstructions: Number(this.view.getBigUint64(this.hart.layout.JIT_EXECUTED, true)),
       unitCalls: Number(this.view.getBigUint64(this.hart.layout.JIT_CALLS, true)),

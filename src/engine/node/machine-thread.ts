@@ -1,13 +1,12 @@
 // The main-thread side of a machine running in a Node worker thread (machine-worker.ts).
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { MachineExit } from '../board/virt-machine.js';
 import type { BootImage } from '../boot-image.js';
 import type { SnapshotManifest } from '../snapshot/snapshot-manifest.js';
 import type { FetchStats } from '../image/blob-fetcher.js';
 import type { CommandResult } from '../command-channel.js';
 import type { JitOptions, JitStats } from '../jit/translator.js';
+import { startModuleWorker } from './module-worker.js';
 
 export type ThreadRequest =
   | ({ type: 'boot' } & MachineThreadOptions & BootImage)
@@ -65,22 +64,6 @@ export type ThreadEvent =
 
 export type { BootImage };
 
-/**
- * Starts the worker: the bundled .js next to this module, or, when running from source (tests,
- * tsx), the .ts source through tsx's loader, which Node 20 does not pass on to worker threads.
- */
-function startWorker(): Worker {
-  const url = new URL('./machine-worker.js', import.meta.url);
-  if (url.protocol === 'file:' && !existsSync(fileURLToPath(url))) {
-    const source = JSON.stringify(url.href.replace(/\.js$/, '.ts'));
-    return new Worker(
-      `import('tsx/esm/api').then(({ register }) => { register(); return import(${source}); })`,
-      { eval: true },
-    );
-  }
-  return new Worker(url);
-}
-
 /** Why a request to a machine that stopped fails: `stopped`, or the failure's own code. */
 function stoppedError(event: Extract<ThreadEvent, { type: 'exit' | 'error' }>): Error {
   return event.type === 'exit'
@@ -96,7 +79,7 @@ export class MachineThread {
   private ended: Error | undefined;
 
   constructor(image: BootImage, options: MachineThreadOptions = {}) {
-    this.worker = startWorker();
+    this.worker = startModuleWorker(new URL('./machine-worker.js', import.meta.url));
     const emit = (event: ThreadEvent) => {
       if (event.type === 'exit' || event.type === 'error') this.ended ??= stoppedError(event);
       this.listeners.forEach((l) => l(event));

@@ -3,17 +3,34 @@
 import { parentPort } from 'node:worker_threads';
 import { BlobFetcher } from '../image/blob-fetcher.js';
 import { MachineHost, hostFailure } from '../machine-host.js';
+import { CodegenClient, type Codegen, type CodegenReply } from '../jit/codegen.js';
 import { fileFetch } from './file-fetch.js';
+import { startModuleWorker } from './module-worker.js';
 import type { ThreadRequest, ThreadEvent } from './machine-thread.js';
 
 const port = parentPort!;
-const host = new MachineHost(new BlobFetcher({ fetch: fileFetch }), {
-  output: (data) => post({ type: 'output', data }, [data.buffer as ArrayBuffer]),
-  diskError: (code, message) => post({ type: 'disk-error', code, message }),
-  execResult: (id, result) => post({ type: 'exec-result', id, result }),
-  execError: (id, code, message) => post({ type: 'exec-error', id, code, message }),
-  warning: (code, message) => post({ type: 'warning', code, message }),
-});
+const host = new MachineHost(
+  new BlobFetcher({ fetch: fileFetch }),
+  {
+    output: (data) => post({ type: 'output', data }, [data.buffer as ArrayBuffer]),
+    diskError: (code, message) => post({ type: 'disk-error', code, message }),
+    execResult: (id, result) => post({ type: 'exec-result', id, result }),
+    execError: (id, code, message) => post({ type: 'exec-error', id, code, message }),
+    warning: (code, message) => post({ type: 'warning', code, message }),
+  },
+  startCodegen,
+);
+
+/** The codegen thread (jit/codegen.ts); it does not keep this thread alive. */
+function startCodegen(): Codegen {
+  const thread = startModuleWorker(new URL('./codegen-thread.js', import.meta.url));
+  thread.unref();
+  const client = new CodegenClient((request) => thread.postMessage(request));
+  thread.on('message', (reply: CodegenReply) => client.receive(reply));
+  thread.on('error', (error) => client.fail(error));
+  thread.on('exit', () => client.fail(new Error('the codegen thread stopped')));
+  return client;
+}
 
 function post(event: ThreadEvent, transfer: ArrayBuffer[] = []): void {
   port.postMessage(event, transfer);
