@@ -3,6 +3,7 @@
 import { Bus } from './bus.js';
 import { GuestClock } from './guest-clock.js';
 import { PAGE_SIZE, PageMap } from './page-map.js';
+import { readDecoded } from './jit/instruction-decoder.js';
 import {
   DEFAULT_THRESHOLD,
   MAX_UNITS,
@@ -173,6 +174,7 @@ export class Hart {
   private readonly translator?: Translator;
 
   private constructor(
+    module: WebAssembly.Module,
     instance: WebAssembly.Instance,
     memory: WebAssembly.Memory,
     table: WebAssembly.Table,
@@ -213,6 +215,7 @@ export class Hart {
           layout: this.layout,
           exports: this.exports,
           decode: (raw) => this.decode(raw),
+          module,
         },
         jit,
       );
@@ -268,7 +271,7 @@ export class Hart {
         `hart.wasm places RAM at 0x${ram.toString(16)}, the host expected 0x${ramOffset.toString(16)}`,
       );
     mmioData = ((instance.exports.MMIO_DATA as WebAssembly.Global).value as number) / 4;
-    return new Hart(instance, memory, table, options, clock);
+    return new Hart(module, instance, memory, table, options, clock);
   }
 
   /** Resets the hart to M-mode at `pc` with every register zero. RAM is kept. */
@@ -461,19 +464,7 @@ export class Hart {
   /** Decodes one instruction word into the hart's scratch entry and returns its fields. */
   decode(raw: number): DecodedInstruction {
     this.exports.decodeInto(raw >>> 0);
-    const base = this.layout.DECODE_SCRATCH;
-    const bytes = this.bytes;
-    return {
-      raw: this.u32[base / 4] >>> 0,
-      op: bytes[base + 4],
-      rd: bytes[base + 5],
-      rs1: bytes[base + 6],
-      rs2: bytes[base + 7],
-      rs3: bytes[base + 8],
-      rm: bytes[base + 9],
-      length: bytes[base + 10],
-      imm: this.u32[base / 4 + 3] | 0,
-    };
+    return readDecoded(this.bytes, this.layout.DECODE_SCRATCH);
   }
 
   /** Reads guest-physical memory, or undefined outside RAM. */

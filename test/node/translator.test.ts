@@ -3,6 +3,7 @@
 // dropped when a device writes its page, and a code cache that evicts under a small budget.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Bus } from '../../src/engine/bus.js';
@@ -81,6 +82,12 @@ test('a device write to a page of translated code drops its units', async () => 
 });
 
 test('the code cache evicts the oldest units under a small budget and the program still passes', async () => {
+  // Built here too: test files run in parallel, and isa.test.ts may not have built it yet.
+  const build = spawnSync(process.execPath, ['scripts/build-isa-tests.mjs', '--variant=emu'], {
+    cwd: root,
+    encoding: 'utf8',
+  });
+  assert.equal(build.status, 0, `building the ISA tests failed:\n${build.stdout}${build.stderr}`);
   const program = readFileSync(`${root}build/isa/rv64ui-alu.elf`);
   const result = await runBareMetal(program, { jit: { threshold: 0, cacheBytes: 64 * 1024 } });
   assert.equal(result.outcome, 'pass');

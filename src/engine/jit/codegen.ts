@@ -1,24 +1,46 @@
-// Writing and compiling units in another thread. Writing a unit's code (unit-compiler.ts) costs
-// the hart's thread about 0.4 ms, several times what the engine's compiler then takes, and the
-// guest waits meanwhile. So where the host can start a thread (a nested Worker in the browser,
-// a worker thread in Node), the hart's thread only scans each unit (unit-scan.ts) and posts the
-// scans; the codegen thread writes the module, compiles it and posts the compiled
-// WebAssembly.Module back, which the hart's thread instantiates against its memory. Without a
-// codegen thread (tests, bare-metal runs) the translator writes and compiles in its own thread.
+// Finding, writing and compiling units on another thread. Scanning and writing a unit's code
+// (unit-scan.ts, unit-compiler.ts) costs about 0.4 ms of JavaScript, several times what the
+// engine's compiler then takes, and the guest would wait meanwhile. So where the host has another
+// thread (a Worker of the engine's Worker in the browser, the idle main thread in Node), the
+// hart's thread only copies the pages of the hot entries and posts them; the other thread scans
+// them with the hart's own decoder (instruction-decoder.ts), writes the module, compiles it and
+// posts the compiled WebAssembly.Module back, which the hart's thread instantiates against its
+// memory. Without such a thread (tests, bare-metal runs) the translator does all of it itself.
+import type { DecodedInstruction } from '../hart.js';
+import { instructionDecoder } from './instruction-decoder.js';
 import { compileUnit, unitModule, type UnitLayout } from './unit-compiler.js';
-import type { ScannedUnit } from './unit-scan.js';
+import { scanUnit, type ScannedUnit } from './unit-scan.js';
 
-/** One module's worth of units to write and compile. */
+/** One module's worth of units to find, write and compile. */
 export interface CodegenRequest {
   id: number;
-  units: ScannedUnit[];
+  /** The compiled hart.wasm, whose decoder the codegen thread uses. */
+  hart: WebAssembly.Module;
+  /** Copies of the pages the units are on, 4 KiB each, by their host address. */
+  pages: Map<number, Uint8Array>;
+  /** Host addresses of the units' entries. */
+  entries: number[];
   layout: UnitLayout;
   /** The hart memory's size in 64 KiB pages (the module imports it). */
   memoryPages: number;
 }
 
 export type CodegenReply =
-  { id: number; module: WebAssembly.Module; bytes: number } | { id: number; error: string };
+  | {
+      id: number;
+      /** Undefined when no entry could start a unit. */
+      module: WebAssembly.Module | undefined;
+      bytes: number;
+      /** The entries the module holds, as its functions u0, u1…; the others cannot start a unit. */
+      entries: number[];
+    }
+  | { id: number; error: string };
+
+export interface CompiledUnits {
+  module: WebAssembly.Module | undefined;
+  bytes: number;
+  entries: number[];
+}
 
 /** The bytes of one module holding `units` as its functions u0, u1… */
 export function writeModule(
@@ -32,12 +54,54 @@ export function writeModule(
   );
 }
 
-/** The codegen thread's side: answers one request. */
+/** Decoded instructions by their bits, for the hart module they were decoded with. */
+let decoding:
+  | {
+      hart: WebAssembly.Module;
+      decode: (raw: number) => DecodedInstruction;
+      seen: Map<number, DecodedInstruction>;
+    }
+  | undefined;
+
+function decoderFor(hart: WebAssembly.Module): (raw: number) => DecodedInstruction {
+  if (decoding?.hart !== hart) {
+    const decode = instructionDecoder(hart);
+    const seen = new Map<number, DecodedInstruction>();
+    decoding = {
+      hart,
+      seen,
+      decode: (raw) => {
+        let d = seen.get(raw);
+        if (!d) {
+          if (seen.size >= 1 << 16) seen.clear();
+          d = decode(raw);
+          seen.set(raw, d);
+        }
+        return d;
+      },
+    };
+  }
+  return decoding.decode;
+}
+
+/** The codegen thread's side: scans the units, writes their module and compiles it. */
 export async function serveCodegen(request: CodegenRequest): Promise<CodegenReply> {
   try {
-    const code = writeModule(request.units, request.layout, request.memoryPages);
+    const decode = decoderFor(request.hart);
+    const units: ScannedUnit[] = [];
+    const entries: number[] = [];
+    for (const host of request.entries) {
+      const page = request.pages.get(host & ~0xfff)!;
+      const view = new DataView(page.buffer, page.byteOffset, page.byteLength);
+      const unit = scanUnit(host & 0xfff, (offset) => view.getUint16(offset, true), decode);
+      if (!unit) continue;
+      units.push(unit);
+      entries.push(host);
+    }
+    if (units.length === 0) return { id: request.id, module: undefined, bytes: 0, entries };
+    const code = writeModule(units, request.layout, request.memoryPages);
     const module = await WebAssembly.compile(code as BufferSource);
-    return { id: request.id, module, bytes: code.length };
+    return { id: request.id, module, bytes: code.length, entries };
   } catch (error) {
     return { id: request.id, error: String((error as Error)?.message ?? error) };
   }
@@ -45,12 +109,8 @@ export async function serveCodegen(request: CodegenRequest): Promise<CodegenRepl
 
 /** How a translator reaches a codegen thread. */
 export interface Codegen {
-  /** Writes and compiles one module of `units`; rejects if the thread cannot. */
-  compile(
-    units: ScannedUnit[],
-    layout: UnitLayout,
-    memoryPages: number,
-  ): Promise<{ module: WebAssembly.Module; bytes: number }>;
+  /** Finds, writes and compiles one module of units; rejects if the thread cannot. */
+  compile(request: Omit<CodegenRequest, 'id'>): Promise<CompiledUnits>;
 }
 
 /**
@@ -61,27 +121,20 @@ export interface Codegen {
 export class CodegenClient implements Codegen {
   private readonly pending = new Map<
     number,
-    {
-      resolve: (r: { module: WebAssembly.Module; bytes: number }) => void;
-      reject: (e: Error) => void;
-    }
+    { resolve: (r: CompiledUnits) => void; reject: (e: Error) => void }
   >();
   private nextId = 1;
   private failure: Error | undefined;
 
   constructor(private readonly post: (request: CodegenRequest) => void) {}
 
-  compile(
-    units: ScannedUnit[],
-    layout: UnitLayout,
-    memoryPages: number,
-  ): Promise<{ module: WebAssembly.Module; bytes: number }> {
+  compile(request: Omit<CodegenRequest, 'id'>): Promise<CompiledUnits> {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       try {
-        this.post({ id, units, layout, memoryPages });
+        this.post({ ...request, id });
       } catch (error) {
         this.pending.delete(id);
         reject(error as Error);

@@ -78,6 +78,8 @@ export interface TranslatorHart {
   };
   exports: Record<string, unknown>;
   decode(raw: number): DecodedInstruction;
+  /** The compiled hart.wasm: the codegen thread decodes with an instance of it. */
+  module: WebAssembly.Module;
 }
 
 export class Translator {
@@ -90,8 +92,10 @@ export class Translator {
   private readonly scannedIn = new Map<number, number>();
   private batches = 0;
   private inFlight = false;
-  /** Where units are written and compiled off this thread; undefined: here. */
+  /** Where units are found, written and compiled off this thread; undefined: here. */
   private codegen: Codegen | undefined;
+  /** What units import: the hart's memory and its runtime functions (unit-compiler.ts RUNTIME). */
+  private readonly imports: WebAssembly.Imports;
   unitsCompiled = 0;
   unitsOffThread = 0;
   compileMs = 0;
@@ -104,6 +108,10 @@ export class Translator {
     this.codegen = options.lockstep ? undefined : options.codegen;
     this.memoryPages = hart.memory.buffer.byteLength / 65536;
     this.runtime = Object.fromEntries(RUNTIME.map((f) => [f.name, hart.exports[f.name]]));
+    this.imports = {
+      env: { memory: hart.memory },
+      hart: this.runtime as WebAssembly.ModuleImports,
+    };
     this.protect = hart.exports.protectCode as (hostPage: number) => void;
     this.cache = new CodeCache(
       hart.table,
@@ -164,10 +172,10 @@ export class Translator {
     queue.copyWithin(0, count);
     this.view.setUint32(l.JIT_QUEUE_LENGTH, queued - count, true);
     const batch = ++this.batches;
+    if (!now && this.codegen) return this.flushElsewhere(this.codegen, hostsQueued, batch, started);
     const hosts: number[] = [];
     const units: ScannedUnit[] = [];
-    for (let k = 0; k < count; k++) {
-      const host = hostsQueued[k];
+    for (const host of hostsQueued) {
       const page = host & ~0xfff;
       const unit = scanUnit(
         host & 0xfff,
@@ -186,35 +194,11 @@ export class Translator {
       this.compileMs += performance.now() - started;
       return;
     }
-    const imports = {
-      env: { memory: this.hart.memory },
-      hart: this.runtime as WebAssembly.ModuleImports,
-    };
-    if (!now && this.codegen) {
-      this.compileMs += performance.now() - started;
-      this.inFlight = true;
-      const compiling = performance.now();
-      this.codegen.compile(units, this.unitLayout(), this.memoryPages).then(
-        ({ module, bytes }) => {
-          this.inFlight = false;
-          const instance = new WebAssembly.Instance(module, imports);
-          this.compileMs += performance.now() - compiling;
-          this.unitsOffThread += this.install(instance, hosts, batch, bytes);
-        },
-        () => {
-          // The thread is gone: this batch stays interpreted (JIT_NEVER), later ones are
-          // written here.
-          this.inFlight = false;
-          this.codegen = undefined;
-        },
-      );
-      return;
-    }
     const code = writeModule(units, l, this.memoryPages);
     if (now) {
       const instance = new WebAssembly.Instance(
         new WebAssembly.Module(code as BufferSource),
-        imports,
+        this.imports,
       );
       this.install(instance, hosts, batch, code.length);
       this.compileMs += performance.now() - started;
@@ -223,7 +207,7 @@ export class Translator {
     this.compileMs += performance.now() - started;
     this.inFlight = true;
     const compiling = performance.now();
-    WebAssembly.instantiate(code as BufferSource, imports).then(
+    WebAssembly.instantiate(code as BufferSource, this.imports).then(
       ({ instance }) => {
         this.inFlight = false;
         this.compileMs += performance.now() - compiling;
@@ -233,6 +217,49 @@ export class Translator {
         this.inFlight = false; // the addresses stay JIT_NEVER: interpreted
       },
     );
+  }
+
+  /**
+   * Has the codegen thread find, write and compile the units at `hosts`: it gets copies of their
+   * pages, which are protected now, so that a store from here on drops what is built from them.
+   */
+  private flushElsewhere(codegen: Codegen, hosts: number[], batch: number, started: number): void {
+    const pages = new Map<number, Uint8Array>();
+    for (const host of hosts) {
+      const page = host & ~0xfff;
+      if (!pages.has(page)) {
+        pages.set(page, new Uint8Array(this.hart.memory.buffer.slice(page, page + 0x1000)));
+        this.protect(page);
+      }
+      this.scannedIn.set(host, batch);
+    }
+    this.compileMs += performance.now() - started;
+    this.inFlight = true;
+    const compiling = performance.now();
+    codegen
+      .compile({
+        hart: this.hart.module,
+        pages,
+        entries: hosts,
+        layout: this.unitLayout(),
+        memoryPages: this.memoryPages,
+      })
+      .then(
+        ({ module, bytes, entries }) => {
+          this.inFlight = false;
+          if (module) {
+            const instance = new WebAssembly.Instance(module, this.imports);
+            this.unitsOffThread += this.install(instance, entries, batch, bytes);
+          }
+          this.compileMs += performance.now() - compiling;
+        },
+        () => {
+          // The thread is gone: this batch stays interpreted (JIT_NEVER), later ones are
+          // found and written here.
+          this.inFlight = false;
+          this.codegen = undefined;
+        },
+      );
   }
 
   /** The addresses units use, as plain data for the codegen thread. */

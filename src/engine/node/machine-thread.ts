@@ -6,6 +6,7 @@ import type { SnapshotManifest } from '../snapshot/snapshot-manifest.js';
 import type { FetchStats } from '../image/blob-fetcher.js';
 import type { CommandResult } from '../command-channel.js';
 import type { JitOptions, JitStats } from '../jit/translator.js';
+import { serveCodegen, type CodegenReply, type CodegenRequest } from '../jit/codegen.js';
 import { startModuleWorker } from './module-worker.js';
 
 export type ThreadRequest =
@@ -18,7 +19,9 @@ export type ThreadRequest =
   | { type: 'save'; workingSet?: boolean }
   /** A command for the image's agent on hvc1 (command-channel.ts); exec-cancel gives it up. */
   | { type: 'exec'; id: number; command: string; maxOutput?: number }
-  | { type: 'exec-cancel'; id: number };
+  | { type: 'exec-cancel'; id: number }
+  /** A module of translated code written and compiled on this side (jit/codegen.ts). */
+  | { type: 'codegen-reply'; reply: CodegenReply };
 
 /** How the thread runs its machine, beyond what the boot image says. */
 export interface MachineThreadOptions {
@@ -56,6 +59,8 @@ export type ThreadEvent =
       resumed: boolean;
     }
   | { type: 'exit'; exit: MachineExit; instructions: bigint }
+  /** Units for this side to write and compile (answered by codegen-reply). */
+  | { type: 'codegen'; request: CodegenRequest }
   | { type: 'error'; code: string; message: string }
   | { type: 'exec-result'; id: number; result: CommandResult }
   | { type: 'exec-error'; id: number; code: string; message: string }
@@ -84,7 +89,12 @@ export class MachineThread {
       if (event.type === 'exit' || event.type === 'error') this.ended ??= stoppedError(event);
       this.listeners.forEach((l) => l(event));
     };
-    this.worker.on('message', emit);
+    this.worker.on('message', (event: ThreadEvent) => {
+      if (event.type !== 'codegen') return emit(event);
+      // This thread is mostly idle while the machine runs: it writes the translator's code, so
+      // the machine's thread runs the guest meanwhile and no third thread needs starting.
+      void serveCodegen(event.request).then((reply) => this.post({ type: 'codegen-reply', reply }));
+    });
     this.worker.on('error', (error) =>
       emit({ type: 'error', code: 'worker-crashed', message: error.message }),
     );

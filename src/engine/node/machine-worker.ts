@@ -3,9 +3,8 @@
 import { parentPort } from 'node:worker_threads';
 import { BlobFetcher } from '../image/blob-fetcher.js';
 import { MachineHost, hostFailure } from '../machine-host.js';
-import { CodegenClient, type Codegen, type CodegenReply } from '../jit/codegen.js';
+import { CodegenClient, type Codegen } from '../jit/codegen.js';
 import { fileFetch } from './file-fetch.js';
-import { startModuleWorker } from './module-worker.js';
 import type { ThreadRequest, ThreadEvent } from './machine-thread.js';
 
 const port = parentPort!;
@@ -21,15 +20,11 @@ const host = new MachineHost(
   startCodegen,
 );
 
-/** The codegen thread (jit/codegen.ts); it does not keep this thread alive. */
+/** Translated code is written and compiled by the thread that started this one (jit/codegen.ts). */
+let codegen: CodegenClient | undefined;
 function startCodegen(): Codegen {
-  const thread = startModuleWorker(new URL('./codegen-thread.js', import.meta.url));
-  thread.unref();
-  const client = new CodegenClient((request) => thread.postMessage(request));
-  thread.on('message', (reply: CodegenReply) => client.receive(reply));
-  thread.on('error', (error) => client.fail(error));
-  thread.on('exit', () => client.fail(new Error('the codegen thread stopped')));
-  return client;
+  codegen = new CodegenClient((request) => post({ type: 'codegen', request }));
+  return codegen;
 }
 
 function post(event: ThreadEvent, transfer: ArrayBuffer[] = []): void {
@@ -109,6 +104,9 @@ port.on('message', async (request: ThreadRequest) => {
       break;
     case 'exec-cancel':
       host.cancelExec(request.id);
+      break;
+    case 'codegen-reply':
+      codegen?.receive(request.reply);
       break;
   }
 });
