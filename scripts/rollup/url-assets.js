@@ -3,7 +3,7 @@
 // - A `.js` path whose source is a `.ts` file (a Worker entry) is bundled as its own chunk.
 // - An image manifest (`manifest.json`, docs/image-format.md) is emitted with every blob it
 //   names (kernel, initramfs, the disks' non-zero chunks, and its snapshot's state, RAM chunks,
-//   written pages and working-set pack: `<blobs><sha256>.gz`), keeping their
+//   written pages and packs: `<blobs><sha256>.gz`), keeping their
 //   relative places, so the image works from wherever the bundle is hosted.
 // - Any other existing file (e.g. the hart's `.wasm`) is emitted unchanged as an asset.
 // Emitted files keep their path below src/ (src/engine/cpu/hart.wasm → engine/cpu/hart.wasm), and
@@ -21,6 +21,7 @@ function blobFiles(manifest) {
   if (snapshot) {
     hashes.add(snapshot.state.sha256);
     if (snapshot.workingSetPack) hashes.add(snapshot.workingSetPack.sha256);
+    if (snapshot.warmPack) hashes.add(snapshot.warmPack.sha256);
     for (const hash of snapshot.ram.chunks) if (hash) hashes.add(hash);
     for (const disk of snapshot.disks)
       for (const [, hash] of disk.written) if (hash) hashes.add(hash);

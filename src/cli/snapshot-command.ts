@@ -162,7 +162,7 @@ async function saveCommand(argv: string[]): Promise<number> {
       console.log(`  disk ${i}   ${disk.written.length} pages written by the guest`);
     console.log(`  blobs    ${first.blobsWritten} written, ${first.blobsKept} already there`);
     console.log(
-      `  working set ${workingSet.chunks.length} chunks, ${workingSet.pages.length} pages in its pack`,
+      `  working set ${workingSet.chunks.length} chunks, ${workingSet.pages.length} pages in its pack, ${workingSet.warmPages.length} in the warm-up's`,
     );
     return 0;
   } catch (error) {

@@ -108,6 +108,11 @@ describe('snapshot save and run --state', () => {
     assert.equal(file.image, 'busybox');
     assert.ok(file.workingSet.length > 0);
     assert.ok(existsSync(join(saved, 'blobs', `${file.state.sha256}.gz`)));
+    // The warm-up's own pages, beyond those of the working-set pack, as one more pack.
+    assert.ok(file.warmPages && file.warmPages.length > 0, 'no warm pages');
+    assert.equal(file.warmPack!.size, file.warmPages.length * 4096);
+    assert.ok(existsSync(join(saved, 'blobs', `${file.warmPack!.sha256}.gz`)));
+    assert.ok(!file.warmPages.some((page) => file.workingSetPages!.includes(page)));
   });
 
   test('run --state restores that machine: the warm-up wrote its file', async () => {
@@ -131,8 +136,12 @@ describe('snapshot save and run --state', () => {
   });
 
   test('a damaged RAM chunk: the restored machine stops with its code, exit status 2', async () => {
-    const { dir, file } = copyOfSaved('damaged-ram');
-    // The first chunk of the working set: the one the guest needs first.
+    const { dir, file, rewrite } = copyOfSaved('damaged-ram');
+    // The first chunk of the working set: the one the guest needs first. Without the warm pack,
+    // which would bring the pages of it the guest then needs, verified on its own.
+    delete file.warmPages;
+    delete file.warmPack;
+    rewrite();
     const sha256 = file.ram.chunks[file.workingSet[0]]!;
     writeFileSync(
       join(dir, 'blobs', `${sha256}.gz`),

@@ -559,7 +559,12 @@ test('a snapshot written to its own folder, and into an image', async () => {
 test('a working-set pack holds the working set pages in order, is checked, and is a blob of the snapshot', async () => {
   const { snapshot, blobs } = await sample();
   // Pages 113 and 114 are in chunk 7; page 1 in chunk 0.
-  const packed = await withWorkingSet(snapshot, blobs, { chunks: [7, 0], pages: [114, 1, 113] });
+  const packed = await withWorkingSet(snapshot, blobs, {
+    chunks: [7, 0],
+    pages: [114, 1, 113],
+    warmPages: [],
+  });
+  assert.equal(packed.warmPack, undefined, 'no warm-up, no warm pack');
   const pack = blobs.get(packed.workingSetPack!.sha256)!;
   const chunk7 = blobs.get(snapshot.ram.chunks[7]!)!;
   const chunk0 = blobs.get(snapshot.ram.chunks[0]!)!;
@@ -572,7 +577,7 @@ test('a working-set pack holds the working set pages in order, is checked, and i
   assert.ok(snapshotBlobs(packed).some((b) => b.sha256 === packed.workingSetPack!.sha256));
   assert.match(
     snapshotProblem({ ...packed, workingSetPack: { ...packed.workingSetPack!, size: 4096 } })!,
-    /"workingSetPack" must be the 3 working-set pages/,
+    /"workingSetPack" must be the 3 pages of "workingSetPages"/,
   );
   assert.match(
     snapshotProblem({ ...packed, workingSetPages: [114, 1, 48] })!,
@@ -580,4 +585,34 @@ test('a working-set pack holds the working set pages in order, is checked, and i
   );
   assert.match(snapshotProblem({ ...packed, workingSetPages: [1, 1, 2] })!, /page 1 twice/);
   assert.match(snapshotProblem({ ...packed, workingSetPages: undefined })!, /go together/);
+});
+
+test('a warm pack holds the pages the warm-up touched, is checked, and is a blob of the snapshot', async () => {
+  const { snapshot, blobs } = await sample();
+  const packed = await withWorkingSet(snapshot, blobs, {
+    chunks: [7, 0],
+    pages: [114, 1],
+    warmPages: [113, 2],
+  });
+  const warm = blobs.get(packed.warmPack!.sha256)!;
+  const chunk7 = blobs.get(snapshot.ram.chunks[7]!)!;
+  const chunk0 = blobs.get(snapshot.ram.chunks[0]!)!;
+  assert.deepEqual(packed.warmPages, [113, 2]);
+  assert.equal(warm.length, 2 * 4096);
+  assert.deepEqual(warm.subarray(0, 4096), chunk7.subarray(4096, 8192));
+  assert.deepEqual(warm.subarray(4096), chunk0.subarray(2 * 4096, 3 * 4096));
+  assert.equal(snapshotProblem(packed), undefined);
+  assert.ok(snapshotBlobs(packed).some((b) => b.sha256 === packed.warmPack!.sha256));
+  assert.match(
+    snapshotProblem({ ...packed, warmPack: { ...packed.warmPack!, size: 4096 } })!,
+    /"warmPack" must be the 2 pages of "warmPages"/,
+  );
+  assert.match(
+    snapshotProblem({ ...packed, warmPages: [113, 48] })!,
+    /page 48, in a chunk of zeros/,
+  );
+  assert.match(
+    snapshotProblem({ ...packed, warmPages: undefined })!,
+    /"warmPages" and "warmPack" go together/,
+  );
 });

@@ -103,6 +103,15 @@ export async function restoreSnapshot(
         const bytes = await packed;
         const pages = bytes && snapshot.workingSetPages;
         if (pages) ram.fillFromPack(pages, bytes);
+        // What the warm-up touched, in one more request while the guest runs: filled where
+        // still missing when it comes; until then (or if it cannot be had) chunk by chunk.
+        const warm = snapshot.warmPack;
+        if (warm && snapshot.warmPages) {
+          const warmPages = snapshot.warmPages;
+          source(warm.sha256, warm.size)
+            .then((warmBytes) => ram!.fillFromPack(warmPages, warmBytes))
+            .catch(() => {});
+        }
         // The working set's chunks while the guest runs (urgent fetches go first), but not those
         // the pack's pages come from: the rest of those comes when touched, or a page of many
         // terminals sends a hundred requests per terminal for the same blobs at once. What the

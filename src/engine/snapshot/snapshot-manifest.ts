@@ -59,6 +59,16 @@ export interface SnapshotManifest {
    * own too, so a reader that ignores the pack, or cannot fetch it, loses only time.
    */
   workingSetPack?: BlobRef;
+  /**
+   * The RAM pages the image's warm-up commands touched when run again after a restore (what a
+   * reader runs first: Python's page cache, its code), beyond `workingSetPages`, in that order.
+   */
+  warmPages?: number[];
+  /**
+   * Those pages in one blob, like the working-set pack; a restore fetches it right after that
+   * pack, while the guest runs, and fills the pages still missing when it arrives.
+   */
+  warmPack?: BlobRef;
   /** SHA-256 of the kernel the machine was booted with. */
   kernel: string;
 }
@@ -134,27 +144,34 @@ export function snapshotProblem(value: unknown, at = ''): string | undefined {
     ramProblem(s.ram, s.memoryMiB!, at) ||
     s.disks.map((disk, i) => diskProblem(disk, i, at)).find((p) => p !== undefined) ||
     workingSetProblem(s.workingSet, s.ram!.chunks.length, at) ||
-    packProblem(s as SnapshotManifest, at)
+    packProblem(s as SnapshotManifest, s.workingSetPages, s.workingSetPack, 'workingSet', at) ||
+    packProblem(s as SnapshotManifest, s.warmPages, s.warmPack, 'warm', at)
   );
 }
 
-function packProblem(s: SnapshotManifest, at: string): string | undefined {
-  const { workingSetPages: pages, workingSetPack: pack } = s;
+/** What is wrong with a pack (`<name>Pages` and `<name>Pack`), or undefined. */
+function packProblem(
+  s: SnapshotManifest,
+  pages: unknown,
+  pack: unknown,
+  name: 'workingSet' | 'warm',
+  at: string,
+): string | undefined {
   if (pages === undefined && pack === undefined) return undefined;
   if (!Array.isArray(pages) || !isBlobRef(pack))
-    return `"${at}workingSetPages" and "${at}workingSetPack" go together: a list of page indices and {size, sha256}`;
+    return `"${at}${name}Pages" and "${at}${name}Pack" go together: a list of page indices and {size, sha256}`;
   const pagesPerChunk = s.ram.chunkSize / PAGE_BYTES;
   const seen = new Set<number>();
   for (const page of pages) {
     if (!Number.isInteger(page) || page < 0 || page >= s.ram.chunks.length * pagesPerChunk)
-      return `"${at}workingSetPages" must hold RAM page indices, not ${JSON.stringify(page)}`;
-    if (seen.has(page)) return `"${at}workingSetPages" lists page ${page} twice`;
+      return `"${at}${name}Pages" must hold RAM page indices, not ${JSON.stringify(page)}`;
+    if (seen.has(page)) return `"${at}${name}Pages" lists page ${page} twice`;
     if (s.ram.chunks[Math.floor(page / pagesPerChunk)] === null)
-      return `"${at}workingSetPages" lists page ${page}, in a chunk of zeros, which a pack cannot hold`;
+      return `"${at}${name}Pages" lists page ${page}, in a chunk of zeros, which a pack cannot hold`;
     seen.add(page);
   }
   if (pack.size !== pages.length * PAGE_BYTES)
-    return `"${at}workingSetPack" must be the ${pages.length} working-set pages (${pages.length * PAGE_BYTES} bytes), not ${pack.size} bytes`;
+    return `"${at}${name}Pack" must be the ${pages.length} pages of "${at}${name}Pages" (${pages.length * PAGE_BYTES} bytes), not ${pack.size} bytes`;
   return undefined;
 }
 
@@ -214,6 +231,7 @@ export async function checkSnapshotFits(
 export function snapshotBlobs(s: SnapshotManifest): BlobRef[] {
   const seen = new Map<string, BlobRef>([[s.state.sha256, s.state]]);
   if (s.workingSetPack) seen.set(s.workingSetPack.sha256, s.workingSetPack);
+  if (s.warmPack) seen.set(s.warmPack.sha256, s.warmPack);
   const add = (sha256: string | null, size: number) => {
     if (sha256 && !seen.has(sha256)) seen.set(sha256, { sha256, size });
   };

@@ -150,14 +150,17 @@ export async function snapshotColdBoot(
 export interface WorkingSet {
   chunks: number[];
   pages: number[];
+  /** The pages the warm-up commands touched beyond `pages`, in that order. */
+  warmPages: number[];
 }
 
 /**
  * Restores the snapshot that `request` names (the image's own, or a folder's with `state`),
  * recording page by page, and returns what the guest touched until its prompt and a moment
  * after (the pages: what a reader's restore has before it runs), then running the warm-up
- * commands again (their chunks join the working set's, prefetched while the reader looks at the
- * prompt: the page cache they warmed is in RAM chunks a restore would otherwise fetch on demand).
+ * commands again (their chunks join the working set's, and their pages make the warm pack, which
+ * a restore fetches while the reader looks at the prompt: the page cache and code they warmed is
+ * in RAM pages a restore would otherwise fetch chunk by chunk on demand).
  */
 export async function recordWorkingSet(
   request: ImageRequest,
@@ -183,16 +186,21 @@ export async function recordWorkingSet(
     const { touchedPages } = await restored.status();
     for (const command of warm)
       await restored.exec(command, { timeout: Math.max(1, deadline - performance.now()) });
-    const { touched } = await restored.status();
-    return { chunks: touched, pages: touchedPages };
+    const after = await restored.status();
+    return {
+      chunks: after.touched,
+      pages: touchedPages,
+      warmPages: after.touchedPages.slice(touchedPages.length),
+    };
   } finally {
     await restored.terminate();
   }
 }
 
 /**
- * `snapshot` with its working set, and the working set's pages again as one blob (added to
- * `blobs`), which a restore fetches first, in one request, before the guest runs.
+ * `snapshot` with its working set, the working set's pages again as one blob (added to `blobs`),
+ * which a restore fetches first, in one request, before the guest runs, and the warm-up's pages
+ * as another, which it fetches next.
  */
 export async function withWorkingSet(
   snapshot: SnapshotManifest,
@@ -200,19 +208,28 @@ export async function withWorkingSet(
   workingSet: WorkingSet,
 ): Promise<SnapshotManifest> {
   const { chunkSize, chunks } = snapshot.ram;
-  const pack = new Uint8Array(workingSet.pages.length * PAGE_SIZE);
-  workingSet.pages.forEach((page, i) => {
-    const chunk = blobs.get(chunks[Math.floor((page * PAGE_SIZE) / chunkSize)]!)!;
-    const at = (page * PAGE_SIZE) % chunkSize;
-    pack.set(chunk.subarray(at, at + PAGE_SIZE), i * PAGE_SIZE);
-  });
-  const sha256 = await sha256Hex(pack);
-  blobs.set(sha256, pack);
-  return {
+  const packOf = async (pages: number[]) => {
+    const pack = new Uint8Array(pages.length * PAGE_SIZE);
+    pages.forEach((page, i) => {
+      const chunk = blobs.get(chunks[Math.floor((page * PAGE_SIZE) / chunkSize)]!)!;
+      const at = (page * PAGE_SIZE) % chunkSize;
+      pack.set(chunk.subarray(at, at + PAGE_SIZE), i * PAGE_SIZE);
+    });
+    const sha256 = await sha256Hex(pack);
+    blobs.set(sha256, pack);
+    return { size: pack.length, sha256 };
+  };
+  const withPack: SnapshotManifest = {
     ...snapshot,
     workingSet: workingSet.chunks,
     workingSetPages: workingSet.pages,
-    workingSetPack: { size: pack.length, sha256 },
+    workingSetPack: await packOf(workingSet.pages),
+  };
+  if (workingSet.warmPages.length === 0) return withPack;
+  return {
+    ...withPack,
+    warmPages: workingSet.warmPages,
+    warmPack: await packOf(workingSet.warmPages),
   };
 }
 
