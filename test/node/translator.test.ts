@@ -81,14 +81,31 @@ test('a device write to a page of translated code drops its units', async () => 
   assert.equal(hart.x(10), 1000n, 'the old translation ran after its page was written');
 });
 
-test('the code cache evicts the oldest units under a small budget and the program still passes', async () => {
-  // Built here too: test files run in parallel, and isa.test.ts may not have built it yet.
+/** An ISA test program, built here too: test files run in parallel with isa.test.ts. */
+function isaProgram(name: string): Uint8Array {
   const build = spawnSync(process.execPath, ['scripts/build-isa-tests.mjs', '--variant=emu'], {
     cwd: root,
     encoding: 'utf8',
   });
   assert.equal(build.status, 0, `building the ISA tests failed:\n${build.stdout}${build.stderr}`);
-  const program = readFileSync(`${root}build/isa/rv64ui-alu.elf`);
+  return readFileSync(`${root}build/isa/${name}.elf`);
+}
+
+test('under eviction pressure the threshold rises, and the program still passes', async () => {
+  const program = isaProgram('rv64ud-random');
+  const crowded = await runBareMetal(program, { jit: { threshold: 1, cacheBytes: 16 * 1024 } });
+  assert.equal(crowded.outcome, 'pass');
+  const { threshold, evictions } = crowded.jit!;
+  assert.ok(evictions >= 16, `only ${evictions} evictions`);
+  assert.ok(threshold > 1 && threshold <= 16, `threshold ${threshold}`);
+  // Room for every unit: the threshold stays.
+  const roomy = await runBareMetal(program, { jit: { threshold: 1 } });
+  assert.equal(roomy.outcome, 'pass');
+  assert.equal(roomy.jit!.threshold, 1);
+});
+
+test('the code cache evicts the oldest units under a small budget and the program still passes', async () => {
+  const program = isaProgram('rv64ui-alu');
   const result = await runBareMetal(program, { jit: { threshold: 0, cacheBytes: 64 * 1024 } });
   assert.equal(result.outcome, 'pass');
   assert.ok(result.outcome === 'pass' && result.jit!.evictions > 0, JSON.stringify(result.jit));

@@ -48,6 +48,8 @@ export interface JitStats {
   evictions: number;
   /** Pages of translated code written by the guest (their units dropped); DMA writes not counted. */
   invalidations: number;
+  /** Entries of an address before it is translated, now (it rises under eviction pressure). */
+  threshold: number;
   /** Units in the cache now, and the bytes they are estimated to take. */
   residentUnits: number;
   residentBytes: number;
@@ -57,6 +59,10 @@ export const DEFAULT_THRESHOLD = 5000;
 export const DEFAULT_CACHE_BYTES = 32 * 1024 * 1024;
 /** Most units scanned and written in one call of Translator.flush (about 0.1 ms each). */
 export const MAX_BATCH = 48;
+/** The fewest evictions that double the threshold. */
+const MIN_EVICTIONS_PER_RAISE = 16;
+/** The most the threshold rises under eviction pressure, as a multiple of the first. */
+const MAX_THRESHOLD_RAISE = 16;
 /** Most units resident at once (function-table slots). */
 export const MAX_UNITS = 8192;
 
@@ -75,6 +81,7 @@ export interface TranslatorHart {
     JIT_USED: number;
     JIT_QUEUE: number;
     JIT_QUEUE_LENGTH: number;
+    JIT_THRESHOLD: number;
   };
   exports: Record<string, unknown>;
   decode(raw: number): DecodedInstruction;
@@ -98,6 +105,9 @@ export class Translator {
   private readonly imports: WebAssembly.Imports;
   unitsCompiled = 0;
   unitsOffThread = 0;
+  private readonly baseThreshold: number;
+  /** Evictions when the threshold was last raised (see crowded()). */
+  private evictionsSeen = 0;
   compileMs = 0;
 
   constructor(
@@ -105,6 +115,7 @@ export class Translator {
     options: JitOptions,
   ) {
     this.view = new DataView(hart.memory.buffer);
+    this.baseThreshold = options.threshold ?? DEFAULT_THRESHOLD;
     this.codegen = options.lockstep ? undefined : options.codegen;
     this.memoryPages = hart.memory.buffer.byteLength / 65536;
     this.runtime = Object.fromEntries(RUNTIME.map((f) => [f.name, hart.exports[f.name]]));
@@ -300,7 +311,25 @@ export class Translator {
       this.unitsCompiled++;
       installed++;
     });
+    this.crowded();
     return installed;
+  }
+
+  /**
+   * When the hot code does not fit the budget, translating more only evicts what was translated
+   * a moment ago (gcc: 6,677 units compiled, 6,012 evicted): each time a quarter of the units the
+   * cache holds (at least MIN_EVICTIONS_PER_RAISE) has been evicted, the entry threshold doubles,
+   * up to MAX_THRESHOLD_RAISE times what it was, so that the cache keeps the hottest code instead
+   * of churning. A threshold of zero (tests) stays.
+   */
+  private crowded(): void {
+    const perRaise = Math.max(MIN_EVICTIONS_PER_RAISE, this.cache.units >> 2);
+    if (this.cache.evictions - this.evictionsSeen < perRaise) return;
+    this.evictionsSeen = this.cache.evictions;
+    const at = this.hart.layout.JIT_THRESHOLD;
+    const threshold = this.view.getInt32(at, true);
+    if (threshold > 0 && threshold < this.baseThreshold * MAX_THRESHOLD_RAISE)
+      this.view.setInt32(at, threshold * 2, true);
   }
 
   /** Drops every unit (the hart has just forgotten them: RAM was replaced). */
@@ -319,6 +348,7 @@ export class Translator {
       unitCalls: Number(this.view.getBigUint64(this.hart.layout.JIT_CALLS, true)),
       evictions: this.cache.evictions,
       invalidations: Number(this.view.getBigUint64(this.hart.layout.JIT_INVALIDATIONS, true)),
+      threshold: this.view.getInt32(this.hart.layout.JIT_THRESHOLD, true),
       residentUnits: this.cache.units,
       residentBytes: this.cache.bytes,
     };
