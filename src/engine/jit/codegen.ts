@@ -7,7 +7,7 @@
 // posts the compiled WebAssembly.Module back, which the hart's thread instantiates against its
 // memory. Without such a thread (tests, bare-metal runs) the translator does all of it itself.
 import type { DecodedInstruction } from '../hart.js';
-import { instructionDecoder } from './instruction-decoder.js';
+import { instructionDecoder, memoisedDecoder } from './instruction-decoder.js';
 import { compileUnit, unitModule, type UnitLayout } from './unit-compiler.js';
 import { scanUnit, type ScannedUnit } from './unit-scan.js';
 
@@ -25,22 +25,15 @@ export interface CodegenRequest {
   memoryPages: number;
 }
 
-export type CodegenReply =
-  | {
-      id: number;
-      /** Undefined when no entry could start a unit. */
-      module: WebAssembly.Module | undefined;
-      bytes: number;
-      /** The entries the module holds, as its functions u0, u1…; the others cannot start a unit. */
-      entries: number[];
-    }
-  | { id: number; error: string };
-
 export interface CompiledUnits {
+  /** Undefined when no entry could start a unit. */
   module: WebAssembly.Module | undefined;
   bytes: number;
+  /** The entries the module holds, as its functions u0, u1…; the others cannot start a unit. */
   entries: number[];
 }
+
+export type CodegenReply = ({ id: number } & CompiledUnits) | { id: number; error: string };
 
 /** The bytes of one module holding `units` as its functions u0, u1… */
 export function writeModule(
@@ -54,33 +47,12 @@ export function writeModule(
   );
 }
 
-/** Decoded instructions by their bits, for the hart module they were decoded with. */
-let decoding:
-  | {
-      hart: WebAssembly.Module;
-      decode: (raw: number) => DecodedInstruction;
-      seen: Map<number, DecodedInstruction>;
-    }
-  | undefined;
+/** The decoder of the hart module the last request came with. */
+let decoding: { hart: WebAssembly.Module; decode: (raw: number) => DecodedInstruction } | undefined;
 
 function decoderFor(hart: WebAssembly.Module): (raw: number) => DecodedInstruction {
-  if (decoding?.hart !== hart) {
-    const decode = instructionDecoder(hart);
-    const seen = new Map<number, DecodedInstruction>();
-    decoding = {
-      hart,
-      seen,
-      decode: (raw) => {
-        let d = seen.get(raw);
-        if (!d) {
-          if (seen.size >= 1 << 16) seen.clear();
-          d = decode(raw);
-          seen.set(raw, d);
-        }
-        return d;
-      },
-    };
-  }
+  if (decoding?.hart !== hart)
+    decoding = { hart, decode: memoisedDecoder(instructionDecoder(hart)) };
   return decoding.decode;
 }
 
@@ -147,7 +119,7 @@ export class CodegenClient implements Codegen {
     this.pending.delete(reply.id);
     if (!waiting) return;
     if ('error' in reply) waiting.reject(new Error(reply.error));
-    else waiting.resolve(reply);
+    else waiting.resolve({ module: reply.module, bytes: reply.bytes, entries: reply.entries });
   }
 
   fail(error: Error): void {

@@ -20,6 +20,25 @@ export function readDecoded(bytes: Uint8Array, base: number): DecodedInstruction
   };
 }
 
+/**
+ * `decode` with its answers kept by instruction bits (a program repeats the same words many
+ * times), at most 65,536 of them before they are forgotten.
+ */
+export function memoisedDecoder(
+  decode: (raw: number) => DecodedInstruction,
+): (raw: number) => DecodedInstruction {
+  const seen = new Map<number, DecodedInstruction>();
+  return (raw) => {
+    let d = seen.get(raw);
+    if (!d) {
+      if (seen.size >= 1 << 16) seen.clear();
+      d = decode(raw);
+      seen.set(raw, d);
+    }
+    return d;
+  };
+}
+
 /** Pages of memory the decoder's instance gets: the module's data and the scratch entry fit. */
 const DECODER_PAGES = 4;
 

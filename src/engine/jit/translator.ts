@@ -1,13 +1,15 @@
 // The translator: the hart queues addresses entered often enough (JIT_QUEUE); between two slices
-// the translator scans the unit at each (unit-scan.ts), writes them all as the functions of one
-// module (unit-compiler.ts), has the engine compile it off the thread (WebAssembly.compile: the
-// guest runs on in the interpreter meanwhile), instantiates it against the hart's memory and
-// runtime and hands each function to the hart through the code cache. With a threshold of zero
-// (tests) it compiles at once, synchronously, so translated code runs from the first entry.
+// the translator has the unit at each scanned (unit-scan.ts), written as the functions of one
+// module (unit-compiler.ts) and compiled, on the codegen thread when the host has one
+// (codegen.ts), else here with the engine compiling off the thread; the guest runs on in the
+// interpreter meanwhile. It instantiates the module against the hart's memory and runtime and
+// hands each function to the hart through the code cache. With a threshold of zero (tests) it
+// compiles at once, synchronously, so translated code runs from the first entry.
 import type { DecodedInstruction } from '../hart.js';
 import { CodeCache } from './code-cache.js';
 import type { Codegen } from './codegen.js';
 import { writeModule } from './codegen.js';
+import { memoisedDecoder } from './instruction-decoder.js';
 import { RUNTIME, type UnitLayout } from './unit-compiler.js';
 import { scanUnit, type ScannedUnit } from './unit-scan.js';
 
@@ -106,6 +108,8 @@ export class Translator {
   unitsCompiled = 0;
   unitsOffThread = 0;
   private readonly baseThreshold: number;
+  /** The hart's decoder, its answers kept by instruction bits. */
+  private readonly decode: (raw: number) => DecodedInstruction;
   /** Evictions when the threshold was last raised (see crowded()). */
   private evictionsSeen = 0;
   compileMs = 0;
@@ -115,6 +119,7 @@ export class Translator {
     options: JitOptions,
   ) {
     this.view = new DataView(hart.memory.buffer);
+    this.decode = memoisedDecoder((raw) => hart.decode(raw));
     this.baseThreshold = options.threshold ?? DEFAULT_THRESHOLD;
     this.codegen = options.lockstep ? undefined : options.codegen;
     this.memoryPages = hart.memory.buffer.byteLength / 65536;
@@ -148,19 +153,6 @@ export class Translator {
     return -1;
   }
 
-  /** Decoded instructions by their bits: a program repeats the same words many times. */
-  private readonly decoded = new Map<number, DecodedInstruction>();
-
-  private decode(raw: number): DecodedInstruction {
-    let d = this.decoded.get(raw);
-    if (!d) {
-      if (this.decoded.size >= 1 << 16) this.decoded.clear();
-      d = this.hart.decode(raw);
-      this.decoded.set(raw, d);
-    }
-    return d;
-  }
-
   /** Whether the hart has queued addresses and no batch is being compiled. */
   get ready(): boolean {
     return !this.inFlight && this.view.getUint32(this.hart.layout.JIT_QUEUE_LENGTH, true) > 0;
@@ -191,7 +183,7 @@ export class Translator {
       const unit = scanUnit(
         host & 0xfff,
         (offset) => this.view.getUint16(page + offset, true),
-        (raw) => this.decode(raw),
+        this.decode,
       );
       if (!unit) continue;
       // From the scan on, a store to the page drops the unit (cpu/mmu.ts markDirty), before or
@@ -252,7 +244,7 @@ export class Translator {
         hart: this.hart.module,
         pages,
         entries: hosts,
-        layout: this.unitLayout(),
+        layout: this.hart.layout,
         memoryPages: this.memoryPages,
       })
       .then(
@@ -271,22 +263,6 @@ export class Translator {
           this.codegen = undefined;
         },
       );
-  }
-
-  /** The addresses units use, as plain data for the codegen thread. */
-  private unitLayout(): UnitLayout {
-    const l = this.hart.layout;
-    return {
-      X_REGS: l.X_REGS,
-      TLB_READ: l.TLB_READ,
-      TLB_WRITE: l.TLB_WRITE,
-      JIT_DATA_KEY: l.JIT_DATA_KEY,
-      JIT_RETIRED: l.JIT_RETIRED,
-      JIT_EVENT: l.JIT_EVENT,
-      F_REGS: l.F_REGS,
-      MSTATUS: l.MSTATUS,
-      FCSR: l.FCSR,
-    };
   }
 
   /**
