@@ -3,10 +3,11 @@
 import type { JitStats } from '../engine/jit/translator.js';
 
 /**
- * One line: units compiled (and how many of them in a codegen thread), compile time, the share of `retired` instructions (those retired
- * since the machine was created, the span the translator counts over) that ran translated and
- * how many ran per call into translated code, cache evictions and pages of translated code the
- * guest wrote; "translator: off" when `jit` is undefined (--no-jit).
+ * One line: units compiled (and how many of them in a codegen thread), compile time, the share
+ * of `retired` instructions (those retired since the machine was created, the span the
+ * translator counts over) that ran translated and how many ran per call into translated code,
+ * cache evictions and pages of translated code the guest wrote; "translator: off" when `jit` is
+ * undefined (--no-jit).
  */
 export function describeTranslator(jit: JitStats | undefined, retired: bigint): string {
   if (!jit) return 'translator: off';
