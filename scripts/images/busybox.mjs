@@ -138,7 +138,8 @@ function buildGuestPrograms({ work }) {
   const log = join(work, 'guest.log');
   writeFileSync(log, '');
   // Static: the image has no shared C library (BusyBox is static too).
-  compileGuestProgram('lt-resume', join(guest, 'lt-resume'), { linkStatic: true, log });
+  for (const name of ['lt-agent', 'lt-resume'])
+    compileGuestProgram(name, join(guest, name), { linkStatic: true, log });
   return guest;
 }
 
@@ -199,7 +200,7 @@ export async function buildBusyboxImage({ work, out, jobs, clean, compile }) {
   const busybox = compile
     ? buildBusybox({ work, recipe, jobs, clean })
     : builtBusybox({ work, recipe });
-  const guest = step('compiling lt-resume', () => buildGuestPrograms({ work }));
+  const guest = step('compiling lt-agent and lt-resume', () => buildGuestPrograms({ work }));
   const disk = join(work, 'rootfs.ext2');
   step('making the root file system (ext2, 16 MiB)', () => {
     const rootfs = stageRootfs({ work, recipe, busybox, guest });

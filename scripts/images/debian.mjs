@@ -83,7 +83,7 @@ export const debianPrerequisites = [
   { pkg: 'debian-archive-keyring', present: () => existsSync(KEYRING) },
   { pkg: 'qemu-system-misc', present: () => onPath('qemu-system-riscv64') },
   { pkg: 'tar', present: () => onPath('tar') },
-  // lt-lo-up and lt-resume, cross-compiled against glibc
+  // lt-lo-up, lt-agent and lt-resume, cross-compiled against glibc
   {
     pkg: 'libc6-dev-riscv64-cross',
     present: () => existsSync('/usr/riscv64-linux-gnu/include/stdio.h'),
@@ -358,7 +358,7 @@ function slimRootfs(rootfs) {
   return bytes;
 }
 
-/** Stage 4b: the image's own files. */
+/** Stage 4b: the image's own files (again over a built root: it only overwrites). */
 function addImageFiles(rootfs) {
   const file = (source, path, mode) => {
     const target = join(rootfs, path);
@@ -368,8 +368,8 @@ function addImageFiles(rootfs) {
   };
   const text = (path, content) => writeFileSync(join(rootfs, path), content);
   file(join(recipe, 'lt-init'), 'sbin/lt-init', 0o755);
-  // The busybox image's agent, as it is: POSIX sh, runs with dash and coreutils' base64.
-  file(join(root, 'src/images/busybox/lt-agent'), 'sbin/lt-agent', 0o755);
+  // The command channel's agent, the busybox image's too (dynamic here, like lt-resume).
+  compileGuestProgram('lt-agent', join(rootfs, 'sbin/lt-agent'));
   file(join(recipe, 'power'), 'usr/local/sbin/poweroff', 0o755);
   // Brings lo up at boot: a few KB, where perl or python would fetch megabytes of the disk.
   // Stripped, so the bytes do not depend on the source's path; trixie's glibc runs what bookworm's
@@ -526,10 +526,9 @@ export async function buildDebianImage({ work, out, jobs, clean, compile, mirror
       secondStage({ stage1, rootfs, kernel: kernel.image, epoch, work }),
     );
     rmSync(stage1, { recursive: true, force: true });
-    step('slimming the root and adding the image files', () => {
+    step('slimming the root', () => {
       const bytes = slimRootfs(rootfs);
       console.log(`images: dpkg.cfg's rules removed ${(bytes / MiB).toFixed(0)} MiB`);
-      addImageFiles(rootfs);
     });
     writeFileSync(
       join(work, 'rootfs.json'),
@@ -537,6 +536,9 @@ export async function buildDebianImage({ work, out, jobs, clean, compile, mirror
     );
   }
   const { rootfs, epoch, suite } = builtRootfs(work);
+  // Every build, --no-build too: they take a second, and a changed file of the recipe then needs
+  // no new bootstrap.
+  step('adding the image files', () => addImageFiles(rootfs));
   const disk = join(work, 'rootfs.ext4');
   const diskSize = step('making the root file system (ext4)', () => {
     const entries = clampTimes(rootfs, epoch);

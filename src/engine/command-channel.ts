@@ -1,5 +1,5 @@
 // The host end of the command channel: requests to the image's agent on hvc1 and its replies
-// (see src/images/busybox/lt-agent).
+// (see src/images/guest/lt-agent.c).
 //   hello    "lt-agent ready\n"                      once, when the agent has hvc1 open
 //   request  "<id> <output limit> <command, base64>\n"
 //   cancel   "<id> kill\n"

@@ -88,3 +88,22 @@ test('20 MB of output arrives byte for byte; maxOutput cuts it and says so', asy
     assert.equal(capped.output.length, 16 << 20);
   });
 });
+
+test('a command runs with sh in /root, with no input; a signal that ends it is 128 + its number', async () => {
+  await withMachine(async (machine) => {
+    assert.deepEqual(await machine.exec('pwd; cat; echo "[$0]"'), {
+      exitCode: 0,
+      output: '/root\n[sh]\n',
+      truncated: false,
+    });
+    // An empty command is answered too.
+    assert.deepEqual(await machine.exec(''), { exitCode: 0, output: '', truncated: false });
+    assert.equal((await machine.exec('kill -TERM $$')).exitCode, 128 + 15);
+    // stderr is in the output, in the order written; a multi-line command runs whole.
+    assert.deepEqual(await machine.exec('echo a\necho b >&2\nexit 3'), {
+      exitCode: 3,
+      output: 'a\nb\n',
+      truncated: false,
+    });
+  });
+});
