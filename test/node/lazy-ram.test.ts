@@ -55,3 +55,27 @@ test('recording fills one page per touch and lists pages in the order touched', 
   assert.deepEqual(fetched, [3, 0], 'each chunk fetched once');
   assert.equal(map.firstMissing(14 * 4096, 4096), 14 * 4096, 'untouched pages stay missing');
 });
+
+test('a touch of a page whose pack is on its way waits for the pack, not its chunk', async () => {
+  const { ram, map, lazy, fetched } = setup();
+  let deliver!: (bytes: Uint8Array) => void;
+  lazy.expectPack([9, 13], new Promise((resolve) => (deliver = resolve)));
+  const touch = lazy.fill(13 * 4096);
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  assert.deepEqual(fetched, [], 'no chunk fetched while the pack comes');
+  deliver(new Uint8Array(2 * 4096).fill(7));
+  await touch;
+  assert.deepEqual(fetched, []);
+  assert.equal(ram[13 * 4096], 7);
+  assert.equal(map.firstMissing(9 * 4096, 4096), -1, 'every page of the pack is filled');
+  assert.equal(map.firstMissing(8 * 4096, 4096), 8 * 4096, 'pages beside it stay missing');
+});
+
+test('when a pack on its way fails, the touched page comes with its chunk', async () => {
+  const { ram, map, lazy, fetched } = setup();
+  lazy.expectPack([9], Promise.reject(new Error('gone')));
+  await lazy.fill(9 * 4096);
+  assert.deepEqual(fetched, [2]);
+  assert.equal(ram[9 * 4096], 3);
+  assert.equal(map.firstMissing(8 * 4096, CHUNK), -1);
+});

@@ -26,6 +26,8 @@ export class LazyRam implements RamLoader {
   private readonly fetched = new Map<number, Uint8Array>();
   private readonly inFlight = new Map<number, Promise<void>>();
   private readonly arrived = new Set<number>();
+  /** Pages of a pack still on its way, and the pack's filling: a touch of one waits for it. */
+  private readonly comingInPack = new Map<number, Promise<void>>();
   /** Called with the error of every chunk that could not be had (the host stops the machine). */
   onFailure: (error: unknown) => void = () => {};
 
@@ -65,7 +67,29 @@ export class LazyRam implements RamLoader {
     }
     if (!this.touched.includes(index)) this.touched.push(index);
     if (this.recordPages) return this.fillPage(index, offset);
+    const pack = this.comingInPack.get(offset >>> PAGE_SHIFT);
+    if (pack)
+      // Its chunk as well would fetch the same page twice, and hold up the pack that brings the
+      // pages the guest needs next. If the pack fails, the chunk.
+      return pack.then(() =>
+        this.pages.firstMissing(offset, 1) < 0 ? undefined : this.load(index, true),
+      );
     return this.load(index, true);
+  }
+
+  /**
+   * A pack (see fillFromPack) on its way: its pages are filled when it comes, and a touch of one
+   * of them meanwhile waits for it rather than fetching the page's chunk. If it cannot be had,
+   * its pages come chunk by chunk as they are touched.
+   */
+  expectPack(pages: readonly number[], pack: Promise<Uint8Array>): void {
+    const filled = pack
+      .then((bytes) => this.fillFromPack(pages, bytes))
+      .catch(() => {})
+      .finally(() => pages.forEach((page) => this.comingInPack.delete(page)));
+    for (const page of pages)
+      if (this.pages.firstMissing(page * PAGE_SIZE, PAGE_SIZE) >= 0)
+        this.comingInPack.set(page, filled);
   }
 
   private async fillPage(index: number, offset: number): Promise<void> {
