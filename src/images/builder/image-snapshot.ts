@@ -8,6 +8,7 @@ import { terminalCmdline } from '../../engine/board/console-cmdline.js';
 import { type ImageRequest, loadBootImage } from '../../engine/node/images.js';
 import { SHELL_PROMPT } from '../../engine/console-session.js';
 import { MachineThread, type ThreadEvent } from '../../engine/node/machine-thread.js';
+import { GuestShell } from '../../engine/node/guest-shell.js';
 import type { SnapshotManifest } from '../../engine/snapshot/snapshot-manifest.js';
 import { sha256Hex } from '../../engine/image/blob-fetcher.js';
 import { PAGE_SIZE } from '../../engine/page-map.js';
@@ -157,10 +158,12 @@ export interface WorkingSet {
 /**
  * Restores the snapshot that `request` names (the image's own, or a folder's with `state`),
  * recording page by page, and returns what the guest touched until its prompt and a moment
- * after (the pages: what a reader's restore has before it runs), then running the warm-up
- * commands again (their chunks join the working set's, and their pages make the warm pack, which
- * a restore fetches while the reader looks at the prompt: the page cache and code they warmed is
- * in RAM pages a restore would otherwise fetch chunk by chunk on demand).
+ * after (the pages: what a reader's restore has before it runs), then a reader's first moves (a
+ * line typed at the prompt that runs a program, an exec()) and the warm-up commands again: their
+ * chunks join the working set's, and their pages make the warm pack, which a restore fetches while
+ * the reader looks at the prompt. The shell's fork and exec paths, the agent's, and the page cache
+ * and code the warm-up warmed are in RAM pages a restore would otherwise fetch chunk by chunk on
+ * demand (busybox's first typed command: 44 chunks of 64 KiB for a few pages of each).
  */
 export async function recordWorkingSet(
   request: ImageRequest,
@@ -168,7 +171,8 @@ export async function recordWorkingSet(
   warm: string[] = [],
 ): Promise<WorkingSet> {
   const restoring = await loadBootImage(request);
-  const restored = new MachineThread(restoring, { recordPages: true });
+  const shell = new GuestShell(restoring, { recordPages: true });
+  const restored = shell.thread;
   try {
     const left = Math.max(1, deadline - performance.now());
     const { restored: fromSnapshot } = await prompt(restored, left).catch((error: Error) => {
@@ -184,8 +188,13 @@ export async function recordWorkingSet(
       );
     await sleep(RECORD_AFTER_PROMPT_MS);
     const { touchedPages } = await restored.status();
-    for (const command of warm)
-      await restored.exec(command, { timeout: Math.max(1, deadline - performance.now()) });
+    const timeout = () => Math.max(1, deadline - performance.now());
+    // What a headless session types first (stty), and a command run through the shell and
+    // through the agent.
+    await shell.ready(timeout());
+    await shell.exec('true', { timeoutMs: timeout() });
+    await restored.exec('true', { timeout: timeout() });
+    for (const command of warm) await restored.exec(command, { timeout: timeout() });
     const after = await restored.status();
     return {
       chunks: after.touched,
