@@ -4,7 +4,7 @@
 // command channel. The entries only translate their own message protocols to and from it.
 import { MachineError, type MachineExit, VirtMachine } from './board/virt-machine.js';
 import { CommandChannel, type CommandError, type CommandResult } from './command-channel.js';
-import type { BootImage } from './boot-image.js';
+import type { BlobAt, BootImage } from './boot-image.js';
 import { DiskFailures } from './disks/disk-failures.js';
 import { type DiskSource, openDisk } from './disks/open-disk.js';
 import { ExecRequests } from './exec-requests.js';
@@ -142,10 +142,16 @@ export class MachineHost {
   /** Creates the machine (it does not run yet); throws a HostFailure-shaped error. */
   async boot(spec: BootSpec): Promise<VirtMachine> {
     this.image = spec.image;
+    const bytes = (blob: Uint8Array | BlobAt) =>
+      blob instanceof Uint8Array ? blob : this.fetcher.get(new URL(blob.url), blob);
+    const [kernel, initrd] = await Promise.all([
+      bytes(spec.kernel),
+      spec.initrd && bytes(spec.initrd),
+    ]);
     this.machine = await VirtMachine.create({
       ...this.machineEvents(),
-      kernel: spec.kernel,
-      initrd: spec.initrd,
+      kernel,
+      initrd,
       cmdline: spec.cmdline,
       memoryMiB: spec.memoryMiB,
       disks: spec.disks?.map((source) => openDisk(source, this.fetcher)),

@@ -46,7 +46,8 @@ test('a corrupt blob is refused before it runs', () => {
   const kernel = builtIn.blob(builtIn.manifest.kernel.sha256);
   kernel[kernel.length - 1] ^= 0xff;
   writeFileSync(join(dir, 'blobs', `${builtIn.manifest.kernel.sha256}.gz`), gzipSync(kernel));
-  const result = run('--image', join(dir, 'manifest.json'), '--', 'true');
+  // Cold: a restore of the image's snapshot needs no kernel, and fetches none.
+  const result = run('--image', join(dir, 'manifest.json'), '--cold', '--', 'true');
   assert.equal(result.status, 2);
   assert.match(result.stderr, /is corrupt: its content hashes to [0-9a-f]{64}, not [0-9a-f]{64}/);
   assert.match(result.stderr, /\[chunk-hash-mismatch\]/);
@@ -170,6 +171,7 @@ test('--timeout bounds the loading of the image: a server that never answers for
     const result = await runAsync(
       '--image',
       server.url('manifest.json').href,
+      '--cold', // a restore fetches no kernel
       '--timeout',
       '4',
       '--',
@@ -307,5 +309,26 @@ test('a machine that dies after disk errors names the first of them as the likel
   assert.match(
     result.stderr,
     /this followed the disk error above \[chunk-not-found\], its likely cause/,
+  );
+});
+
+test('a restore fetches no kernel; if it fails, the cold boot fetches it', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'image-'));
+  cpSync(builtIn.dir, dir, { recursive: true });
+  const kernelBlob = join(dir, 'blobs', `${builtIn.manifest.kernel.sha256}.gz`);
+  const kernel = readFileSync(kernelBlob);
+  rmSync(kernelBlob);
+  const restored = run('--image', join(dir, 'manifest.json'), '--', 'echo restored');
+  assert.equal(restored.stdout, 'restored\n', restored.stderr);
+  assert.equal(restored.status, 0);
+  // A snapshot whose state blob is gone: the run says so and boots cold, with the kernel.
+  writeFileSync(kernelBlob, kernel);
+  rmSync(join(dir, 'blobs', `${builtIn.manifest.snapshot!.state.sha256}.gz`));
+  const cold = run('--image', join(dir, 'manifest.json'), '--', 'echo cold');
+  assert.equal(cold.stdout, 'cold\n', cold.stderr);
+  assert.equal(cold.status, 0);
+  assert.match(
+    cold.stderr,
+    /could not be restored, so the machine boots cold instead: .* \[chunk-not-found\]/,
   );
 });

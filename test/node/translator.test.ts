@@ -21,6 +21,8 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 
 test('Linux boots to a shell with every translated unit checked against the interpreter', async () => {
   const image = await loadBootImage({ cold: true });
+  assert.ok(image.kernel instanceof Uint8Array, 'a cold boot has its kernel fetched');
+  assert.ok(image.initrd === undefined || image.initrd instanceof Uint8Array);
   const encoder = new TextEncoder();
   const decoder = new TextDecoder();
   const session = new ConsoleSession((text) => machine.sendInput(encoder.encode(text)));

@@ -1,6 +1,6 @@
 // Opening an image by the URL of its manifest: the manifest, then the kernel and initramfs
 // blobs (verified); the disks stay where they are and are read lazily by ChunkedDisk.
-import type { BootImage } from '../boot-image.js';
+import type { FetchedBootImage } from '../boot-image.js';
 import type { DiskSource } from '../disks/open-disk.js';
 import { type BlobFetcher, type FetchFunction, httpError, unreachable } from './blob-fetcher.js';
 import { DEFAULT_TIMEOUTS, type FetchTimeouts, fetchBody } from './bounded-fetch.js';
@@ -48,7 +48,7 @@ export async function loadImage(
   fetcher: BlobFetcher,
   onProgress: (loaded: number, total: number) => void = () => {},
   fetchFn?: FetchFunction,
-): Promise<BootImage & { manifest: ImageManifest }> {
+): Promise<FetchedBootImage & { manifest: ImageManifest }> {
   const manifest = await fetchManifest(manifestUrl, fetchFn, fetcher.timeouts);
   return loadManifestImage(manifest, manifestUrl, fetcher, onProgress);
 }
@@ -68,7 +68,7 @@ export async function loadManifestImage(
   manifestUrl: URL,
   fetcher: BlobFetcher,
   onProgress: (loaded: number, total: number) => void = () => {},
-): Promise<BootImage & { manifest: ImageManifest }> {
+): Promise<FetchedBootImage & { manifest: ImageManifest }> {
   const total = manifest.kernel.size + (manifest.initrd?.size ?? 0);
   let loaded = 0;
   const get = async (ref: { sha256: string; size: number }) => {

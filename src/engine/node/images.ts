@@ -4,11 +4,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { BootImage } from '../boot-image.js';
+import type { BlobAt, BootImage } from '../boot-image.js';
 import { BlobFetcher } from '../image/blob-fetcher.js';
 import { ImageError } from '../image/image-error.js';
-import { loadImage } from '../image/load-image.js';
-import { DEFAULT_MEMORY_MIB } from '../image/manifest.js';
+import { fetchManifest, loadManifestImage, manifestDisks } from '../image/load-image.js';
+import { type BlobRef, DEFAULT_MEMORY_MIB, blobUrl } from '../image/manifest.js';
 import { fetchSnapshotFile } from '../snapshot/snapshot-file.js';
 import { fileFetch } from './file-fetch.js';
 
@@ -97,8 +97,7 @@ export async function loadBootImage(request: ImageRequest): Promise<LoadedBootIm
         })
     : fileFetch;
   const fetcher = new BlobFetcher({ fetch: fetchFn });
-  const image = await loadImage(url, fetcher, undefined, fetchFn);
-  const { manifest } = image;
+  const manifest = await fetchManifest(url, fetchFn, fetcher.timeouts);
   let snapshot: BootImage['snapshot'];
   let snapshotSkipped: LoadedBootImage['snapshotSkipped'];
   if (request.state !== undefined) {
@@ -118,12 +117,18 @@ export async function loadBootImage(request: ImageRequest): Promise<LoadedBootIm
     else if (request.append) snapshotSkipped = 'append';
     else snapshot = { snapshot: manifest.snapshot, blobs: new URL(manifest.blobs, url).href };
   }
+  // With a snapshot to restore, the kernel and initramfs are only named: the machine's thread
+  // fetches them if the restore fails and it boots cold (a restore needs neither).
+  const at = (ref: BlobRef): BlobAt => ({ ...ref, url: blobUrl(manifest, url, ref.sha256).href });
+  const image = snapshot
+    ? { kernel: at(manifest.kernel), initrd: manifest.initrd && at(manifest.initrd) }
+    : await loadManifestImage(manifest, url, fetcher);
   return {
     kernel: image.kernel,
     initrd: image.initrd,
-    disks: image.disks,
-    cmdline: request.append ?? image.cmdline,
-    memoryMiB: request.memoryMiB ?? image.memoryMiB,
+    disks: manifestDisks(manifest, url),
+    cmdline: request.append ?? manifest.cmdline,
+    memoryMiB: request.memoryMiB ?? manifest.memoryMiB,
     image: { name: manifest.name, kernel: manifest.kernel, disks: manifest.disks },
     snapshot,
     snapshotSkipped,
