@@ -157,9 +157,9 @@ export interface WorkingSet {
 
 /**
  * Restores the snapshot that `request` names (the image's own, or a folder's with `state`),
- * recording page by page, and returns what the guest touched until its prompt and a moment
- * after (the pages: what a reader's restore has before it runs), then a reader's first moves (a
- * line typed at the prompt that runs a program, an exec()) and the warm-up commands again: their
+ * recording page by page, and returns what the guest touched until its prompt, a moment after,
+ * and through a reader's first moves (a line typed at the prompt that runs a program, an exec()):
+ * the pages a reader's restore has before it runs. Then the warm-up commands run again: their
  * chunks join the working set's, and their pages make the warm pack, which a restore fetches while
  * the reader looks at the prompt. The shell's fork and exec paths, the agent's, and the page cache
  * and code the warm-up warmed are in RAM pages a restore would otherwise fetch chunk by chunk on
@@ -187,13 +187,14 @@ export async function recordWorkingSet(
         'the snapshot just taken was not restored',
       );
     await sleep(RECORD_AFTER_PROMPT_MS);
-    const { touchedPages } = await restored.status();
     const timeout = () => Math.max(1, deadline - performance.now());
     // What a headless session types first (stty), and a command run through the shell and
-    // through the agent.
+    // through the agent: every session does as much, so these pages go in the first pack (in
+    // the warm pack, a reader's first command would wait for all of Python's pages).
     await shell.ready(timeout());
     await shell.exec('true', { timeoutMs: timeout() });
     await restored.exec('true', { timeout: timeout() });
+    const { touchedPages } = await restored.status();
     for (const command of warm) await restored.exec(command, { timeout: timeout() });
     const after = await restored.status();
     return {
