@@ -22,6 +22,36 @@ function serveTypeScriptForJs(context, next) {
 
 const chromium = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 
+/**
+ * `executeServerCommand('storage-quota', { origin, bytes })`: Chromium's quota for the origin's
+ * storage (DevTools protocol, Storage.overrideQuotaForOrigin), so that a test can fill it; no
+ * `bytes` gives the browser's own back. The override lasts as long as the protocol session that
+ * set it, which is kept until then.
+ */
+function storageQuotaCommand() {
+  const overrides = new Map();
+  return {
+    name: 'storage-quota',
+    async executeCommand({ command, payload, session }) {
+      if (command !== 'storage-quota') return undefined;
+      let cdp = overrides.get(session.id);
+      if (!cdp) {
+        cdp = await session.browser.getPage(session.id).target().createCDPSession();
+        overrides.set(session.id, cdp);
+      }
+      await cdp.send('Storage.overrideQuotaForOrigin', {
+        origin: payload.origin,
+        ...(payload.bytes === undefined ? {} : { quotaSize: payload.bytes }),
+      });
+      if (payload.bytes === undefined) {
+        overrides.delete(session.id);
+        await cdp.detach();
+      }
+      return true;
+    },
+  };
+}
+
 export default {
   rootDir: root,
   files: ['test/browser/**/*.test.ts'],
@@ -32,6 +62,7 @@ export default {
   // /__image/ logs and breaks blobs; /__faults/ is the hostile server (stall, bomb, HTML...).
   middleware: [imageServer(root), faultMiddleware(root), serveTypeScriptForJs],
   plugins: [
+    storageQuotaCommand(),
     esbuildPlugin({
       ts: true,
       target: 'es2022',

@@ -3,7 +3,7 @@
 // one code whichever entry it happens in, runs the machine, and answers exec() through the
 // command channel. The entries only translate their own message protocols to and from it.
 import { MachineError, type MachineExit, VirtMachine } from './board/virt-machine.js';
-import { CommandChannel, type CommandError, type CommandResult } from './command-channel.js';
+import { CommandChannel, CommandError, type CommandResult } from './command-channel.js';
 import type { BlobAt, BootImage } from './boot-image.js';
 import { DiskFailures } from './disks/disk-failures.js';
 import { type DiskSource, openDisk } from './disks/open-disk.js';
@@ -18,20 +18,25 @@ import type { CommandChannelState } from './command-channel.js';
 import type { ChunkSource, LazyRam } from './snapshot/lazy-ram.js';
 import { type SnapshotImage, restoreSnapshot } from './snapshot/restore-snapshot.js';
 import type { SnapshotManifest } from './snapshot/snapshot-manifest.js';
-import { type TakenSnapshot, takeSnapshot } from './snapshot/take-snapshot.js';
+import { type TakeOptions, type TakenSnapshot, takeSnapshot } from './snapshot/take-snapshot.js';
 
 /** What to boot: a loaded image (its snapshot, if any, goes through restore() instead). */
 export type BootSpec = Omit<BootImage, 'snapshot'> & {
   /** The translator of hot guest code (default on); `false` interprets everything. */
   jit?: boolean | JitOptions;
+  /** Per disk: pages already written (a persisted session's disks), over the image's. */
+  diskPages?: Map<number, Uint8Array>[];
 };
 
 /** What to restore: a snapshot taken on `image`, its blobs, and the image's disks. */
 export interface RestoreSpec {
   snapshot: SnapshotManifest;
   image: SnapshotImage;
-  /** Where the snapshot's blobs are: the URL of their folder (ending in /), or the blobs. */
-  blobs: string | Map<string, Uint8Array>;
+  /**
+   * Where the snapshot's blobs are: the URL of their folder (ending in /), the blobs, or a
+   * source that fetches and checks them (a persisted session's: persist/persistence.ts).
+   */
+  blobs: string | Map<string, Uint8Array> | ChunkSource;
   disks: DiskSource[];
   /** Record the working set page by page (the image builder's trial restore). */
   recordPages?: boolean;
@@ -117,6 +122,13 @@ export class MachineHost {
    * the random state every reader of the snapshot shares.
    */
   private heldExecs: { id: number; command: string; maxOutput?: number }[] | undefined;
+  /**
+   * The names of RAM's chunks at the last restore or save, since when the page map's DIRTY bits
+   * mark what the guest wrote (a later save hashes only those chunks); undefined after a cold boot
+   * until the first save.
+   */
+  private ramNames: readonly (string | null)[] | undefined;
+
   /** A RAM chunk of the snapshot that could not be had once the machine ran: it stopped on it. */
   private ramFailure: unknown;
 
@@ -157,7 +169,9 @@ export class MachineHost {
       disks: spec.disks?.map((source) => openDisk(source, this.fetcher)),
       jit: this.jitOptions(spec.jit),
     });
+    spec.diskPages?.forEach((pages, i) => this.machine!.overlays[i]?.restorePages(pages));
     this.startInstructions = 0n;
+    this.ramNames = undefined;
     return this.machine;
   }
 
@@ -179,18 +193,20 @@ export class MachineHost {
   private async restoreMachine(spec: RestoreSpec): Promise<VirtMachine> {
     const { blobs } = spec;
     const source: ChunkSource =
-      typeof blobs === 'string'
-        ? (sha256, size, urgent) =>
-            this.fetcher.get(new URL(`${sha256}.gz`, blobs), { sha256, size }, { urgent })
-        : async (sha256, size) => {
-            const bytes = blobs.get(sha256);
-            if (bytes?.length !== size)
-              throw new ImageError(
-                'snapshot-corrupt',
-                `the saved state lacks its blob ${sha256}; it cannot be restored (boot cold, or save it again)`,
-              );
-            return bytes;
-          };
+      typeof blobs === 'function'
+        ? blobs
+        : typeof blobs === 'string'
+          ? (sha256, size, urgent) =>
+              this.fetcher.get(new URL(`${sha256}.gz`, blobs), { sha256, size }, { urgent })
+          : async (sha256, size) => {
+              const bytes = blobs.get(sha256);
+              if (bytes?.length !== size)
+                throw new ImageError(
+                  'snapshot-corrupt',
+                  `the saved state lacks its blob ${sha256}; it cannot be restored (boot cold, or save it again)`,
+                );
+              return bytes;
+            };
     const restored = await restoreSnapshot(spec.snapshot, spec.image, source, {
       ...this.machineEvents(),
       disks: spec.disks.map((disk) => openDisk(disk, this.fetcher)),
@@ -213,6 +229,7 @@ export class MachineHost {
     if (channel) this.commands.restoreState(channel);
     // From here on, DIRTY marks what the guest changed since the snapshot.
     restored.machine.hart.clearDirty();
+    this.ramNames = spec.snapshot.ram.chunks;
     return this.machine;
   }
 
@@ -296,26 +313,43 @@ export class MachineHost {
    * A snapshot of the running machine (paused while it is taken). Refused while an exec() runs
    * (the channel's requests cannot be saved) or for a machine not booted from an image.
    */
-  save(workingSet?: number[]): Promise<TakenSnapshot> {
+  async save(
+    options: Pick<TakeOptions, 'workingSet' | 'standalone' | 'want' | 'paused'> = {},
+  ): Promise<TakenSnapshot> {
     const { machine, image } = this;
     if (!machine || !image)
       throw new HostError(
         'snapshot-unsupported',
         'only a machine booted from an image (a manifest) can be saved',
       );
+    // exec() requests held during a restore are requests all the same: they cannot be saved.
+    if (this.heldExecs?.length)
+      throw new CommandError(
+        'busy',
+        'exec: a command is queued or running; save the machine when every exec() has settled',
+      );
     const commands = this.commands.saveState();
-    return takeSnapshot(machine, {
+    const taken = await takeSnapshot(machine, {
       kernel: image.kernel.sha256,
       disks: image.disks,
       restoredRam: this.ram,
       host: () => ({ commands }),
-      workingSet,
+      ...options,
+      previous: this.ramNames,
     });
+    // The save cleared the DIRTY bits: its names are what the next save starts from.
+    this.ramNames = taken.manifest.ram.chunks;
+    return taken;
   }
 
   /** The fatal error for a panic: named after the disk error that most likely caused it. */
   panicFailure(exit: Extract<MachineExit, { reason: 'panic' }>): HostFailure {
     return this.diskFailures.panic(exit.message);
+  }
+
+  /** Whether an exec() is queued, held or running: the machine cannot be saved meanwhile. */
+  get execsPending(): boolean {
+    return this.commands.busy || (this.heldExecs?.length ?? 0) > 0;
   }
 
   input(data: Uint8Array): void {

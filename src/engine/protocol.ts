@@ -20,6 +20,16 @@ export type EngineErrorCode =
   | 'snapshot-unsupported'
   /** saveState() while an exec() is queued or running: its request cannot be saved. */
   | 'busy'
+  /** `persist`: the browser's storage is full; the session runs on in memory (not fatal). */
+  | 'storage-quota'
+  /** `persist`: storing the session failed otherwise; it runs on in memory (not fatal). */
+  | 'storage-failed'
+  /** `persist`: the stored session was for another image version and was deleted (not fatal). */
+  | 'session-discarded'
+  /** `persist`: the stored session could not be resumed; the machine booted on its disks (not fatal). */
+  | 'session-damaged'
+  /** `persist`: another tab holds this key's session; this one runs in memory (not fatal). */
+  | 'session-locked'
   | 'internal';
 
 /** Messages the main thread sends to the Worker. */
@@ -44,6 +54,11 @@ export type HostMessage =
       jit?: boolean;
       /** A snapshot bundle (saveState()) to restore instead of the image's own snapshot. */
       state?: Uint8Array;
+      /**
+       * Keep the session under this key in the browser's storage (the element's `persist`):
+       * resume what is stored, store the disks' flushes, and the machine on `persist` messages.
+       */
+      persist?: string;
     }
   | { type: 'input'; data: string }
   /**
@@ -59,7 +74,9 @@ export type HostMessage =
   /** Takes a snapshot of the running machine: answered by `saved` or `save-error`, same `id`. */
   | { type: 'save'; id: number }
   /** Asks for the machine's figures: answered by `stats`, same `id`. */
-  | { type: 'stats'; id: number };
+  | { type: 'stats'; id: number }
+  /** Stores the persisted session now (the page is hidden or the element removed): `persisted`. */
+  | { type: 'persist'; id: number };
 
 /** What a running machine has done (the element's stats()). */
 export interface MachineStats {
@@ -85,8 +102,15 @@ export type EngineMessage =
   | { type: 'loaded'; urls: string[] }
   | { type: 'progress'; phase: 'download' | 'boot'; loaded: number; total: number }
   | { type: 'output'; data: string }
-  /** The shell prompt is up and the page's files are in place; `restored`: from a snapshot. */
-  | { type: 'ready'; restored: boolean }
+  /**
+   * The shell prompt is up and the page's files are in place; `restored`: from a snapshot;
+   * `resumed`: the persisted session's machine (a restore too).
+   */
+  | { type: 'ready'; restored: boolean; resumed?: boolean }
+  /** Answer to `persist`: the session is stored as far as it could be. */
+  | { type: 'persisted'; id: number }
+  /** A persisted session was stored: the bytes it takes now, and where. */
+  | { type: 'storage'; bytes: number; kind: 'opfs' | 'indexeddb' }
   /**
    * A snapshot could not be restored (nothing of it ran) and the machine boots cold instead:
    * the image's own (`from: 'image'`) or the page's bundle (`from: 'state'`).

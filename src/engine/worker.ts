@@ -19,7 +19,12 @@ import {
   type HostMessage,
   OUTPUT_WINDOW,
 } from './protocol.js';
+import { Persistence, type SessionStart } from './persist/persistence.js';
+import { lockSession } from './persist/session-lock.js';
+import { openSessionStore } from './persist/session-store.js';
+import type { ChunkSource } from './snapshot/lazy-ram.js';
 import { packSnapshot, unpackSnapshot } from './snapshot/snapshot-bundle.js';
+import type { SnapshotManifest } from './snapshot/snapshot-manifest.js';
 import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION } from './snapshot/snapshot-file.js';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
@@ -34,8 +39,10 @@ const host = new MachineHost(
   {
     output: (bytes) => onOutput(bytes),
     diskError: (code, message) => fail(code, message, false),
-    execResult: (id, { exitCode, output, truncated }) =>
-      post({ type: 'exec-result', id, exitCode, output, truncated }),
+    execResult: (id, { exitCode, output, truncated }) => {
+      persistence?.activity();
+      post({ type: 'exec-result', id, exitCode, output, truncated });
+    },
     execError: (id, code, message) => post({ type: 'exec-error', id, code, message }),
     warning: (code, message) => fail(code, message, false),
   },
@@ -173,14 +180,124 @@ async function restore(
   }
 }
 
+/** The persisted session (the element's `persist`), once opened. */
+let persistence: Persistence | undefined;
+
+/**
+ * Opens the session stored under `key`, if this tab can have it (session-lock.ts), and says
+ * where it starts from. A session that cannot be stored here at all runs in memory, said once.
+ */
+async function openSession(key: string, manifest: ImageManifest): Promise<SessionStart> {
+  if (!(await lockSession(key).catch(() => true))) {
+    fail(
+      'session-locked',
+      "This terminal's saved session is open in another tab: this one runs in memory and saves nothing (close the other tab to keep working on the saved session)",
+      false,
+    );
+    return { kind: 'none' };
+  }
+  try {
+    const store = await openSessionStore(key);
+    persistence = await Persistence.open(
+      store,
+      {
+        kernel: manifest.kernel,
+        disks: manifest.disks,
+        imageBlobs: new Set(manifest.snapshot?.ram.chunks.filter((name) => name !== null)),
+      },
+      {
+        stored: (bytes, kind) => post({ type: 'storage', bytes, kind }),
+        problem: (code, message) => fail(code, message, false),
+      },
+    );
+    return await persistence.start();
+  } catch (error) {
+    persistence = undefined;
+    fail(
+      'storage-failed',
+      `This terminal's session cannot be stored in this browser (${(error as Error)?.message ?? error}); it runs in memory`,
+      false,
+    );
+    return { kind: 'none' };
+  }
+}
+
+/** Resumes the session's saved machine; false (said) when it cannot be. */
+async function resumeSession(
+  snapshot: SnapshotManifest,
+  message: BootMessage,
+  manifest: ImageManifest,
+  manifestUrl: URL,
+): Promise<boolean> {
+  post({ type: 'progress', phase: 'boot', loaded: 0, total: 1 });
+  const blobs = new URL(manifest.blobs, manifestUrl);
+  const fromImage: ChunkSource = (sha256, size, urgent) =>
+    host.fetcher.get(new URL(`${sha256}.gz`, blobs), { sha256, size }, { urgent });
+  try {
+    await host.restore({
+      snapshot,
+      image: { name: manifest.name, kernel: manifest.kernel, disks: manifest.disks },
+      blobs: persistence!.source(fromImage),
+      disks: manifestDisks(manifest, manifestUrl),
+      jit: message.jit,
+    });
+    return true;
+  } catch (error) {
+    fail(
+      'session-damaged',
+      `The saved machine could not be resumed (${hostFailure(error).message}), so it boots again on its saved disks`,
+      false,
+    );
+    return false;
+  }
+}
+
+/** The session's stored disks, for a cold boot on them; none (said) when they cannot be read. */
+async function sessionDisks(): Promise<Map<number, Uint8Array>[] | undefined> {
+  try {
+    const disks = await persistence!.storedDisks();
+    return disks.kind === 'disks' ? disks.pages : undefined;
+  } catch (error) {
+    await persistence!.discard();
+    fail(
+      'session-damaged',
+      `The saved session's disks cannot be read (${(error as Error)?.message ?? error}), so it was deleted and the machine starts afresh`,
+      false,
+    );
+    return undefined;
+  }
+}
+
+/** Answers `persist`: the disks' pages and the machine stored, as far as they can be. */
+async function persistNow(id: number): Promise<void> {
+  if (persistence && running) {
+    await persistence.flushDisks();
+    await persistence.saveMachine();
+  }
+  post({ type: 'persisted', id });
+}
+
 async function boot(message: BootMessage): Promise<void> {
   const manifestUrl = new URL(message.image);
   // The manifest first: a restore needs neither the kernel nor the initramfs.
   const manifest = await fetchManifest(manifestUrl, undefined, host.fetcher.timeouts);
   imageName = manifest.name;
-  const files = message.files ?? [];
   size = { cols: message.cols, rows: message.rows };
-  const restored = await restore(message, manifest, manifestUrl);
+  // A persisted session: its machine is resumed as it was (the page's files and script are in it
+  // already), or, if its disks changed since it was saved, the kernel boots on its disks (never
+  // the image's snapshot, whose RAM knows nothing of them).
+  const session =
+    message.persist === undefined
+      ? ({ kind: 'none' } as const)
+      : await openSession(message.persist, manifest);
+  let resumed = false;
+  let diskPages: Map<number, Uint8Array>[] | undefined;
+  if (session.kind === 'machine') {
+    resumed = await resumeSession(session.snapshot, message, manifest, manifestUrl);
+    if (!resumed) diskPages = await sessionDisks();
+  } else if (session.kind === 'disks') diskPages = session.pages;
+  const restored = resumed || (!diskPages && (await restore(message, manifest, manifestUrl)));
+  const files = resumed ? [] : (message.files ?? []);
   // Page files go into the initramfs when the machine boots with one (they exist before init
   // runs), otherwise (a restored machine, an image without one) through the command channel
   // before the script's first line.
@@ -200,13 +317,18 @@ async function boot(message: BootMessage): Promise<void> {
       jit: message.jit,
       // What a save names the snapshot's kernel and disks by.
       image: { name: manifest.name, kernel: manifest.kernel, disks: manifest.disks },
+      diskPages,
     });
   }
+  persistence?.attach(host);
   const decoder = new TextDecoder();
   let tail = '';
   let ready = false;
   let filesPlaced = false;
-  const script = (message.script ?? '').split('\n').filter((line) => line.trim() !== '');
+  // A resumed session ran its script already.
+  const script = resumed
+    ? []
+    : (message.script ?? '').split('\n').filter((line) => line.trim() !== '');
   let redrawWait: ReturnType<typeof setTimeout> | undefined;
   // The next line of the script, as if typed at this prompt.
   const typeNextLine = (): void => {
@@ -234,7 +356,7 @@ async function boot(message: BootMessage): Promise<void> {
       // reaches the shell, and the script starts, only once lt-resume has renewed the guest's
       // clock and random state (its exec() requests wait for that in the host already).
       const placed = writeFiles(filesByChannel);
-      void placed.then(() => post({ type: 'ready', restored }));
+      void placed.then(() => post({ type: 'ready', restored, resumed }));
       void Promise.all([placed, host.resumed]).then(() => {
         filesPlaced = true;
         if (script.length > 0) redrawWait = setTimeout(typeNextLine, 500);
@@ -253,8 +375,11 @@ async function boot(message: BootMessage): Promise<void> {
     // A panic after a failed disk read is reported as that disk error (disk-failures.ts).
     const { code, message } = host.panicFailure(exit);
     fail(code, message);
-  } else if (exit.reason === 'poweroff' || exit.reason === 'reboot')
+  } else if (exit.reason === 'poweroff' || exit.reason === 'reboot') {
+    // The element ends this Worker at `exit`: the session's disks are stored first.
+    await persistence?.poweredOff();
     post({ type: 'exit', reason: exit.reason });
+  }
 }
 
 /**
@@ -322,6 +447,7 @@ scope.addEventListener('message', (event: MessageEvent<HostMessage>) => {
       });
       break;
     case 'input':
+      persistence?.activity();
       if (host.resumed && !resumeDone) {
         // Held until the restored guest's clock and random state are renewed (a few hundred ms).
         const data = encoder.encode(message.data);
@@ -345,6 +471,9 @@ scope.addEventListener('message', (event: MessageEvent<HostMessage>) => {
       break;
     case 'save':
       void save(message.id);
+      break;
+    case 'persist':
+      void persistNow(message.id);
       break;
     case 'stats': {
       const hart = host.machine?.hart;

@@ -118,7 +118,7 @@ describe('<linux-terminal> snapshots', function () {
     elements.push(el);
     document.body.append(el);
     await el.ready;
-    expect(ready).to.deep.equal([{ restored: true }]);
+    expect(ready).to.deep.equal([{ restored: true, resumed: false }]);
     // ready waited for the files.
     expect(await el.exec('cat /root/probe.txt')).to.deep.equal({
       exitCode: 0,
@@ -140,7 +140,7 @@ describe('<linux-terminal> snapshots', function () {
   it('boots cold with boot="cold"', async () => {
     const { el, ready } = track(autorun((el) => (el.boot = 'cold')));
     await el.ready;
-    expect(ready).to.deep.equal([{ restored: false }]);
+    expect(ready).to.deep.equal([{ restored: false, resumed: false }]);
     expect((await el.exec('echo cold')).output).to.equal('cold\n');
   });
 
@@ -191,7 +191,10 @@ describe('<linux-terminal> snapshots', function () {
       }
       // The old machine's Worker was gone before the new one started.
       expect(workers.most()).to.equal(1);
-      expect(ready).to.deep.equal([{ restored: true }, { restored: true }]);
+      expect(ready).to.deep.equal([
+        { restored: true, resumed: false },
+        { restored: true, resumed: false },
+      ]);
       expect(el.status).to.equal('ready');
       expect((await el.exec('cat /root/session.txt')).output).to.equal('kept across pages\n');
       // A restore writes nothing back: the written page is in the overlay, not in the image.
@@ -235,7 +238,7 @@ describe('<linux-terminal> snapshots', function () {
         expect(errors.map((e) => [e.code, e.fatal])).to.deep.equal([[code, false]]);
         expect(errors[0].message).to.contain('boots cold instead');
         await el.ready;
-        expect(ready).to.deep.equal([{ restored: false }]);
+        expect(ready).to.deep.equal([{ restored: false, resumed: false }]);
         expect((await el.exec('echo cold')).output).to.equal('cold\n');
       });
   });
@@ -251,7 +254,7 @@ describe('<linux-terminal> snapshots', function () {
     try {
       const { el, ready, errors } = track(autorun((el) => (el.image = url)));
       await el.ready;
-      expect(ready).to.deep.equal([{ restored: false }]);
+      expect(ready).to.deep.equal([{ restored: false, resumed: false }]);
       expect(errors.map((e) => [e.code, e.fatal])).to.deep.equal([
         ['snapshot-disk-mismatch', false],
       ]);

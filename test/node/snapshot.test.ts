@@ -279,3 +279,33 @@ describe('a snapshot that cannot be restored', () => {
     });
   });
 });
+
+test('a save after a restore, and a second one, name unchanged RAM as before and keep every write', async () => {
+  // The image's own snapshot: its RAM arrives lazily, and DIRTY marks what changed since.
+  const thread = new MachineThread(await loadBootImage({}));
+  threads.add(thread);
+  const first = await thread.exec('echo one > /tmp/one', { timeout: 120_000 });
+  assert.equal(first.exitCode, 0, first.output);
+  const { snapshot: image } = await loadBootImage({});
+  const a = await thread.save();
+  // Most of RAM was not written since the image's snapshot: those chunks keep its names.
+  const kept = a.snapshot.ram.chunks.filter(
+    (c, i) => c !== null && c === image!.snapshot.ram.chunks[i],
+  );
+  assert.ok(kept.length > a.snapshot.ram.chunks.filter(Boolean).length / 2, `${kept.length} kept`);
+  await thread.exec('echo two > /tmp/two');
+  const b = await thread.save();
+  await thread.terminate();
+  threads.delete(thread);
+  const folder = join(work, 'twice');
+  await writeSnapshotFolder(
+    folder,
+    { ...b.snapshot, format: SNAPSHOT_FORMAT, version: SNAPSHOT_VERSION, image: 'busybox' },
+    b.blobs,
+  );
+  const again = await restore(folder);
+  assert.equal(
+    (await again.exec('cat /tmp/one /tmp/two', { timeout: 120_000 })).output,
+    'one\ntwo\n',
+  );
+});

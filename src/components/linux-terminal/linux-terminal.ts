@@ -37,6 +37,8 @@ import { drawNow, forgetScreen, queueOutput } from './screen-scheduler.js';
 import { requestBootSlot } from './boot-gate.js';
 import { inOwnTask } from './task-queue.js';
 import { xtermStyles } from './xterm-css.generated.js';
+import { SessionKeeper, sessionKey } from './session-keeper.js';
+import { clearSessionStore } from '../../engine/persist/session-store.js';
 
 export interface LinuxTerminalOutputDetail {
   data: string;
@@ -58,6 +60,14 @@ export interface LinuxTerminalProgressDetail {
 export interface LinuxTerminalReadyDetail {
   /** The machine was restored from a snapshot (the image's, or restoreState()'s), not booted. */
   restored: boolean;
+  /** The machine is the session `persist` kept, resumed where the reader left it. */
+  resumed: boolean;
+}
+export interface LinuxTerminalStorageDetail {
+  /** Bytes the `persist` session takes in the browser's storage now. */
+  bytes: number;
+  /** Where: the Origin Private File System, or IndexedDB where the browser has none. */
+  kind: 'opfs' | 'indexeddb';
 }
 export interface LinuxTerminalExitDetail {
   reason: 'poweroff' | 'reboot';
@@ -86,7 +96,10 @@ interface PendingRestore {
  *
  * @event linux-terminal-progress - Download and boot progress: `detail.phase`, `loaded`, `total`.
  * @event linux-terminal-ready - The guest reached its shell prompt; `detail.restored` says whether
- *   the machine was restored from a snapshot rather than booted.
+ *   the machine was restored from a snapshot rather than booted, `detail.resumed` whether it is the
+ *   session `persist` kept.
+ * @event linux-terminal-storage - With `persist`: the session was stored; `detail.bytes` is what it
+ *   takes now, `detail.kind` where (`opfs` or `indexeddb`).
  * @event linux-terminal-output - The guest printed text; `detail.data` holds it.
  * @event linux-terminal-exit - The guest powered off or rebooted; `detail.reason` says which.
  *   After a power-off the terminal shows "Machine stopped" with a Restart button; after a reboot
@@ -179,6 +192,14 @@ export class LinuxTerminal extends LitElement {
   @property({ type: Boolean }) offline = false;
 
   /**
+   * Keep the reader's session in the browser: what the guest writes to its disk is stored when
+   * it syncs, and the whole machine when the page is hidden or the element removed, and a page
+   * with the same key resumes it (docs/persistence.md). The value is the key; empty (`persist`
+   * alone), this page's URL and the image's. Absent: nothing is kept.
+   */
+  @property() persist?: string;
+
+  /**
    * Where the machine is: `idle` (poster, or removed from the page), `booting`, `ready` (at its
    * shell), `exited` (powered off) or `error` (a fatal error). Reflected, so pages, styles and
    * tests can see it.
@@ -195,6 +216,12 @@ export class LinuxTerminal extends LitElement {
   private worker?: Worker;
   /** Gives back this machine's start slot (boot-gate.ts), or withdraws its request. */
   private releaseBootSlot?: () => void;
+  /** Stores the `persist` session when the page is hidden or the element removed. */
+  private readonly session = new SessionKeeper(() =>
+    this.persistingWorker ? this.worker : undefined,
+  );
+  /** Whether the current Worker runs a `persist` session. */
+  private persistingWorker = false;
   private resizeObserver?: ResizeObserver;
   private intersectionObserver?: IntersectionObserver;
   private readonly execs = new Map<
@@ -283,6 +310,7 @@ export class LinuxTerminal extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
+    this.session.connect();
     if (this.teardownTimer !== undefined) {
       // Moved (reparented, a tab switched) within one task: the machine and session go on.
       clearTimeout(this.teardownTimer);
@@ -321,6 +349,29 @@ export class LinuxTerminal extends LitElement {
   }
 
   /**
+   * With `persist`: deletes what was stored for this terminal's key and, if the machine was
+   * started, boots it afresh from the image. Resolves once the stored session is gone.
+   */
+  async reset(): Promise<void> {
+    const image = this.imageUrl();
+    const key = image && sessionKey(this.persist, image);
+    const wasStarted = this.started;
+    // The Worker first: it holds the session's lock and may be storing it.
+    this.stopMachine();
+    if (key) await clearSessionStore(key);
+    if (wasStarted && this.isConnected) this.replaceMachine();
+  }
+
+  /**
+   * Asks the browser to keep this site's storage (the `persist` sessions among it) under storage
+   * pressure (navigator.storage.persist()); the browser may ask the reader, or decide by itself.
+   * Resolves to whether it will. Never called by the element itself.
+   */
+  async requestDurableStorage(): Promise<boolean> {
+    return (await navigator.storage?.persist?.()) ?? false;
+  }
+
+  /**
    * The running machine as a snapshot bundle (docs/image-format.md, Snapshot bundles): its RAM,
    * devices and disk writes, for restoreState() to resume later, here or in another page with the
    * same image. Waits for the machine to be ready. Rejects with an Error whose `code` is
@@ -328,7 +379,7 @@ export class LinuxTerminal extends LitElement {
    */
   async saveState(): Promise<Blob> {
     if (this.status !== 'booting' && this.status !== 'ready') throw stoppedError('saveState');
-    await this.ready;
+    if (this.readyPending) await this.ready;
     if (!this.worker) throw stoppedError('saveState'); // it stopped meanwhile
     const id = this.nextSave++;
     return new Promise((resolve, reject) => {
@@ -398,10 +449,13 @@ export class LinuxTerminal extends LitElement {
       Object.assign(new Error(`exec: no answer from the guest within ${timeout} ms`), {
         code: 'timeout',
       });
-    await Promise.race([
-      this.ready,
-      new Promise((_, reject) => setTimeout(() => reject(timedOut()), timeout)),
-    ]);
+    // At a ready machine the request goes at once, so that calls reach the Worker in call order
+    // (an exec() and then a saveState() must find the command queued).
+    if (this.readyPending || this.status !== 'ready')
+      await Promise.race([
+        this.ready,
+        new Promise((_, reject) => setTimeout(() => reject(timedOut()), timeout)),
+      ]);
     const id = this.nextExec++;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(
@@ -682,6 +736,8 @@ export class LinuxTerminal extends LitElement {
       );
     });
     this.worker = worker;
+    const persist = sessionKey(this.persist, image);
+    this.persistingWorker = persist !== undefined;
     const files = [...this.querySelectorAll('linux-file')]
       .filter((f): f is LinuxFile => f instanceof LinuxFile && f.path.startsWith('/'))
       .map((f) => ({ path: f.path, mode: f.modeBits, content: f.content }));
@@ -700,6 +756,7 @@ export class LinuxTerminal extends LitElement {
         boot,
         jit: jit === 'on',
         state,
+        persist,
       } satisfies HostMessage,
       state ? [state.buffer] : [],
     );
@@ -771,6 +828,12 @@ export class LinuxTerminal extends LitElement {
 
   /** The element left the page: nothing of it runs on (it boots afresh if added again). */
   private teardown(): void {
+    this.session.disconnect();
+    if (this.persistingWorker && this.worker) {
+      // Its session is stored first; the Worker ends when that is done (session-keeper.ts).
+      this.session.persistThenEnd(this.worker);
+      this.worker = undefined;
+    }
     this.intersectionObserver?.disconnect();
     this.intersectionObserver = undefined;
     this.precacheAbort?.abort();
@@ -823,6 +886,7 @@ export class LinuxTerminal extends LitElement {
         else restore?.reject(elementError('internal', 'restoreState: the machine booted cold'));
         this.emit<LinuxTerminalReadyDetail>('linux-terminal-ready', {
           restored: message.restored,
+          resumed: message.resumed ?? false,
         });
         this.precacheInBackground();
         break;
@@ -880,6 +944,14 @@ export class LinuxTerminal extends LitElement {
         this.stop = { title: 'Machine stopped' };
         this.emit<LinuxTerminalExitDetail>('linux-terminal-exit', { reason: message.reason });
         break;
+      case 'storage':
+        this.emit<LinuxTerminalStorageDetail>('linux-terminal-storage', {
+          bytes: message.bytes,
+          kind: message.kind,
+        });
+        break;
+      case 'persisted':
+        break; // a removed element's Worker ends on it (session-keeper.ts)
       case 'error':
         if (message.fatal) this.fail(message.code, message.message);
         else this.warn(message.code, message.message);
@@ -944,6 +1016,7 @@ declare global {
   interface GlobalEventHandlersEventMap {
     'linux-terminal-progress': CustomEvent<LinuxTerminalProgressDetail>;
     'linux-terminal-ready': CustomEvent<LinuxTerminalReadyDetail>;
+    'linux-terminal-storage': CustomEvent<LinuxTerminalStorageDetail>;
     'linux-terminal-output': CustomEvent<LinuxTerminalOutputDetail>;
     'linux-terminal-exit': CustomEvent<LinuxTerminalExitDetail>;
     'linux-terminal-error': CustomEvent<LinuxTerminalErrorDetail>;

@@ -308,6 +308,13 @@ export class VirtMachine {
     }
   }
 
+  /** The disks the guest writes into memory (copy-on-write over the image's), in order. */
+  get overlays(): (OverlayDisk | undefined)[] {
+    return this.blocks.map((block) =>
+      block.backend instanceof OverlayDisk ? block.backend : undefined,
+    );
+  }
+
   /** Milliseconds since the guest last ran a whole slice: how long it has been idle. */
   get idleMs(): number {
     return performance.now() - this.lastBusy;

@@ -8,6 +8,13 @@ const PAGE = 4096;
 export class OverlayDisk implements BlockBackend {
   readonly readOnly = false;
   private readonly pages = new Map<number, Uint8Array>();
+  /** Pages written since takeChanged() last ran (persistence saves only those). */
+  private readonly changed = new Set<number>();
+  /**
+   * Called when the guest asks for its writes to be durable (a virtio flush): the request
+   * completes when the promise does (src/engine/persist/ writes the changed pages).
+   */
+  onFlush?: () => Promise<void>;
 
   constructor(private readonly below: BlockBackend) {}
 
@@ -18,6 +25,23 @@ export class OverlayDisk implements BlockBackend {
   /** The pages the guest wrote, by index (live: copy them before the guest runs on). */
   writtenPages(): Map<number, Uint8Array> {
     return new Map(this.pages);
+  }
+
+  /** Copies of the pages written since the last call, by index. */
+  takeChanged(): Map<number, Uint8Array> {
+    const taken = new Map<number, Uint8Array>();
+    for (const index of this.changed) taken.set(index, this.pages.get(index)!.slice());
+    this.changed.clear();
+    return taken;
+  }
+
+  /** Forgets which pages changed (a save that stored them all). */
+  forgetChanged(): void {
+    this.changed.clear();
+  }
+
+  flush(): Promise<void> | void {
+    return this.onFlush?.();
   }
 
   /** Puts back pages saved by writtenPages (a restored machine's disk writes). */
@@ -83,6 +107,7 @@ export class OverlayDisk implements BlockBackend {
     }
     const apply = () => {
       for (let p = first; p <= last; p++) {
+        this.changed.add(p);
         const page = this.pages.get(p)!;
         const from = Math.max(offset, p * PAGE);
         const to = Math.min(offset + data.length, (p + 1) * PAGE);

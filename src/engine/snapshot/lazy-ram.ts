@@ -8,7 +8,7 @@
 // kept: stored with a snapshot as its working set, the next restore has it before it runs.
 import type { RamLoader } from '../board/virt-machine.js';
 import { ImageError } from '../image/image-error.js';
-import { PAGE_SHIFT, PAGE_SIZE, type PageMap } from '../page-map.js';
+import { PAGE_DIRTY, PAGE_MISSING, PAGE_SHIFT, PAGE_SIZE, type PageMap } from '../page-map.js';
 
 /** Fetches the blob `sha256` of `size` bytes, verified; `urgent` when the guest waits for it. */
 export type ChunkSource = (sha256: string, size: number, urgent?: boolean) => Promise<Uint8Array>;
@@ -131,6 +131,23 @@ export class LazyRam implements RamLoader {
       this.ram.set(pack.subarray(i * PAGE_SIZE, (i + 1) * PAGE_SIZE), offset);
       this.pages.markPresent(offset, PAGE_SIZE);
     });
+  }
+
+  /**
+   * Fetches the chunks the guest wrote into while some of their pages are still missing (a pack
+   * brought the pages it wrote): a save names a written chunk by its whole content.
+   */
+  async loadWritten(): Promise<void> {
+    const perChunk = this.chunkSize / PAGE_SIZE;
+    const loads: Promise<void>[] = [];
+    for (let index = 0; index < this.chunks.length; index++) {
+      if (this.present(index)) continue;
+      let bits = 0;
+      for (let page = index * perChunk; page < (index + 1) * perChunk; page++)
+        bits |= this.pages.bytes[page];
+      if (bits & PAGE_DIRTY && bits & PAGE_MISSING) loads.push(this.load(index));
+    }
+    await Promise.all(loads);
   }
 
   /** Fetches every chunk not in yet (before saving a copy that must stand alone). */
