@@ -109,8 +109,11 @@ export type EngineMessage =
   | { type: 'ready'; restored: boolean; resumed?: boolean }
   /** Answer to `persist`: the session is stored as far as it could be. */
   | { type: 'persisted'; id: number }
-  /** A persisted session was stored: the bytes it takes now, and where. */
-  | { type: 'storage'; bytes: number; kind: 'opfs' | 'indexeddb' }
+  /**
+   * A persisted session was stored: the bytes it takes now, where, and whether the whole machine
+   * was saved (else the disks' pages only).
+   */
+  | { type: 'storage'; bytes: number; kind: 'opfs' | 'indexeddb'; machine: boolean }
   /**
    * A snapshot could not be restored (nothing of it ran) and the machine boots cold instead:
    * the image's own (`from: 'image'`) or the page's bundle (`from: 'state'`).

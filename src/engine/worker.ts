@@ -206,7 +206,7 @@ async function openSession(key: string, manifest: ImageManifest): Promise<Sessio
         imageBlobs: new Set(manifest.snapshot?.ram.chunks.filter((name) => name !== null)),
       },
       {
-        stored: (bytes, kind) => post({ type: 'storage', bytes, kind }),
+        stored: (bytes, kind, machine) => post({ type: 'storage', bytes, kind, machine }),
         problem: (code, message) => fail(code, message, false),
       },
     );

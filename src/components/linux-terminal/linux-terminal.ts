@@ -68,6 +68,8 @@ export interface LinuxTerminalStorageDetail {
   bytes: number;
   /** Where: the Origin Private File System, or IndexedDB where the browser has none. */
   kind: 'opfs' | 'indexeddb';
+  /** The whole machine was saved (what a reload resumes); otherwise the disks' pages only. */
+  machine: boolean;
 }
 export interface LinuxTerminalExitDetail {
   reason: 'poweroff' | 'reboot';
@@ -99,7 +101,8 @@ interface PendingRestore {
  *   the machine was restored from a snapshot rather than booted, `detail.resumed` whether it is the
  *   session `persist` kept.
  * @event linux-terminal-storage - With `persist`: the session was stored; `detail.bytes` is what it
- *   takes now, `detail.kind` where (`opfs` or `indexeddb`).
+ *   takes now, `detail.kind` where (`opfs` or `indexeddb`), `detail.machine` whether the whole
+ *   machine was saved (what a reload resumes) or only the disks' pages.
  * @event linux-terminal-output - The guest printed text; `detail.data` holds it.
  * @event linux-terminal-exit - The guest powered off or rebooted; `detail.reason` says which.
  *   After a power-off the terminal shows "Machine stopped" with a Restart button; after a reboot
@@ -948,6 +951,7 @@ export class LinuxTerminal extends LitElement {
         this.emit<LinuxTerminalStorageDetail>('linux-terminal-storage', {
           bytes: message.bytes,
           kind: message.kind,
+          machine: message.machine,
         });
         break;
       case 'persisted':

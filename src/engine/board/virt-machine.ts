@@ -308,6 +308,11 @@ export class VirtMachine {
     }
   }
 
+  /** Whether the machine has stopped (powered off, failed, or stopped by the host). */
+  get stopped(): boolean {
+    return this.exit !== undefined;
+  }
+
   /** The disks the guest writes into memory (copy-on-write over the image's), in order. */
   get overlays(): (OverlayDisk | undefined)[] {
     return this.blocks.map((block) =>

@@ -15,6 +15,8 @@ export class OverlayDisk implements BlockBackend {
    * completes when the promise does (src/engine/persist/ writes the changed pages).
    */
   onFlush?: () => Promise<void>;
+  /** Called after each write (persistence stores what a flush left behind, a moment later). */
+  onWrite?: () => void;
 
   constructor(private readonly below: BlockBackend) {}
 
@@ -113,6 +115,7 @@ export class OverlayDisk implements BlockBackend {
         const to = Math.min(offset + data.length, (p + 1) * PAGE);
         page.set(data.subarray(from - offset, to - offset), from - p * PAGE);
       }
+      this.onWrite?.();
     };
     if (copyUps.length === 0) return apply();
     return Promise.all(copyUps).then(apply);

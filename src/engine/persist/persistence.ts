@@ -20,7 +20,6 @@ import {
   SESSION_VERSION,
   type SessionRecord,
   parseSessionRecord,
-  sameDisks,
 } from './session-record.js';
 import { type SessionStore, isQuotaError } from './session-store.js';
 
@@ -31,10 +30,18 @@ const PAGE = 4096;
  * makes one save.
  */
 export const SAVE_AFTER_ACTIVITY_MS = 1000;
+/**
+ * How long after the guest's last disk write its pages are stored even without a flush: Linux's
+ * `sync` flushes before it writes the file system's last metadata (ext4 without a journal writes
+ * an inode's extent tree after the flush), so flushes alone would keep the data of a synced file
+ * and lose where it is.
+ */
+export const STORE_AFTER_WRITE_MS = 200;
 
 /** What the page hears of its session: bytes stored, and problems (none fatal). */
 export interface PersistenceEvents {
-  stored(bytes: number, kind: SessionStore['kind']): void;
+  /** `machine`: the save was of the whole machine (else of the disks' pages). */
+  stored(bytes: number, kind: SessionStore['kind'], machine: boolean): void;
   problem(code: PersistenceProblem, message: string): void;
 }
 
@@ -72,6 +79,7 @@ export class Persistence {
   private stopped = false;
   private host: MachineHost | undefined;
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
+  private storeTimer: ReturnType<typeof setTimeout> | undefined;
   /** A machine save waits for the disks' requests to end before it pauses the machine. */
   private pausing = false;
 
@@ -130,17 +138,24 @@ export class Persistence {
     this.record!.disks.forEach((disk, i) => (this.written[i] = new Map(disk.written)));
   }
 
-  /** What to start from: the saved machine if it was saved with the stored disks, else those. */
+  /**
+   * What to start from: the saved machine (on the disks it was saved with), unless the guest
+   * flushed its disks since; else the latest stored disks.
+   */
   async start(): Promise<SessionStart> {
     const record = this.record;
     if (!record) return { kind: 'none' };
-    if (record.machine && sameDisks(record.machine.disks, record.disks))
+    if (record.machine && !record.flushedSinceMachine) {
+      // Its disks are the ones it goes on with: later writes it never saw are dropped.
+      this.written = record.machine.disks.map((disk) => new Map(disk.written));
       return { kind: 'machine', snapshot: record.machine };
+    }
     return this.storedDisks();
   }
 
-  /** The stored disks' pages, read and checked (for a cold boot on them). */
+  /** The latest stored disks' pages, read and checked (for a cold boot on them). */
   async storedDisks(): Promise<SessionStart> {
+    if (this.record) this.written = this.record.disks.map((disk) => new Map(disk.written));
     if (!this.written.some((pages) => pages.size > 0)) return { kind: 'none' };
     const pages = await Promise.all(
       this.written.map(async (written) => {
@@ -190,11 +205,16 @@ export class Persistence {
   attach(host: MachineHost): void {
     this.host = host;
     for (const overlay of host.machine?.overlays ?? [])
-      if (overlay)
+      if (overlay) {
         overlay.onFlush = async () => {
-          await this.flushDisks();
+          await this.flushDisks(true);
           this.activity();
         };
+        overlay.onWrite = () => {
+          clearTimeout(this.storeTimer);
+          this.storeTimer = setTimeout(() => void this.flushDisks(), STORE_AFTER_WRITE_MS);
+        };
+      }
   }
 
   /**
@@ -222,14 +242,25 @@ export class Persistence {
     });
   }
 
-  /** Stores the pages the guest wrote since the last time, then the record naming them. */
-  flushDisks(): Promise<void> {
+  /**
+   * Stores the pages the guest wrote since the last time, then the record naming them. `flush`:
+   * the guest asked for it (what it wrote is durable from now on: a machine saved before is no
+   * longer resumed over it).
+   */
+  flushDisks(flush = false): Promise<void> {
     // The flush is one of the requests a machine save waits for: its pages are stored at once
     // (behind the save, it would wait for ever); the save's record names them, as its disks hold
     // them.
-    if (this.pausing) return this.guarded(async () => void (await this.flushChanged()));
+    if (this.pausing)
+      return this.guarded(async () => {
+        // The save's instant is after this: its machine holds these writes.
+        await this.flushChanged();
+      });
     return this.serial(async () => {
-      if ((await this.flushChanged()) || !this.record) await this.writeRecord(this.record?.machine);
+      const changed = await this.flushChanged();
+      const machine = this.record?.machine;
+      const flushed = (this.record?.flushedSinceMachine ?? false) || (flush && changed);
+      if (changed || !this.record) await this.writeRecord(machine, machine && flushed);
     });
   }
 
@@ -260,7 +291,8 @@ export class Persistence {
   saveMachine(): Promise<void> {
     return this.serial(async () => {
       const host = this.host;
-      if (!host?.machine || host.execsPending) return;
+      // A stopped machine has nothing more to keep than its disks (poweredOff).
+      if (!host?.machine || host.machine.stopped || host.execsPending) return;
       const overlays = host.machine.overlays;
       this.pausing = true;
       const { manifest, blobs } = await host
@@ -279,7 +311,11 @@ export class Persistence {
     });
   }
 
-  private async writeRecord(machine: SnapshotManifest | undefined): Promise<void> {
+  private async writeRecord(
+    machine: SnapshotManifest | undefined,
+    flushedSinceMachine = false,
+  ): Promise<void> {
+    const previous = this.record?.machine;
     const disks: SnapshotDisk[] = this.written.map((pages, i) => ({
       fingerprint: this.fingerprints[i],
       pageSize: PAGE,
@@ -291,6 +327,7 @@ export class Persistence {
       kernel: this.image.kernel.sha256,
       disks,
       machine,
+      flushedSinceMachine: machine && flushedSinceMachine,
       savedAt: Date.now(),
     };
     await this.store.writeRecord(JSON.stringify(record));
@@ -298,9 +335,10 @@ export class Persistence {
     // What the record no longer names (pages overwritten since, the last machine's RAM).
     const named = new Set<string>();
     for (const disk of disks) for (const [, sha256] of disk.written) if (sha256) named.add(sha256);
+    // The machine's own disks are among its blobs (snapshotBlobs).
     if (machine) for (const { sha256 } of snapshotBlobs(machine)) named.add(sha256);
     await this.store.deleteBlobs([...this.store.blobs.keys()].filter((name) => !named.has(name)));
-    this.events.stored(this.bytes, this.store.kind);
+    this.events.stored(this.bytes, this.store.kind, machine !== undefined && machine !== previous);
   }
 
   /**

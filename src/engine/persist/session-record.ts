@@ -1,6 +1,7 @@
-// The record of a persisted session (docs/persistence.md): the disks as the guest last flushed
-// them, and the whole machine as last saved (on page hide or removal), which is resumed only if it
-// was saved with exactly those disks. Both name their blobs by SHA-256, like an image's snapshot
+// The record of a persisted session (docs/persistence.md): the disks as last stored, and the whole
+// machine as last saved, with the disks it was saved with. The machine is resumed, on its own
+// disks, unless the guest flushed its disks after the save: what it made durable then must not be
+// lost, so the kernel boots on the latest disks instead. Both name their blobs by SHA-256, like an image's snapshot
 // (snapshot-manifest.ts), whose checks they share.
 import {
   type SnapshotDisk,
@@ -17,17 +18,14 @@ export interface SessionRecord {
   version: typeof SESSION_VERSION;
   /** The kernel of the image the session runs (SHA-256): another image's session is discarded. */
   kernel: string;
-  /** Each disk as last flushed: its fingerprint (which image disk) and the pages written. */
+  /** Each disk as last stored: its fingerprint (which image disk) and the pages written. */
   disks: SnapshotDisk[];
-  /** The machine as last saved; resumed only when its disks are `disks`. */
+  /** The machine as last saved, its disks as they were then (`machine.disks`). */
   machine?: SnapshotManifest;
+  /** The guest flushed its disks after `machine` was saved: it is not resumed. */
+  flushedSinceMachine?: boolean;
   /** When it was last written (ms since the epoch). */
   savedAt: number;
-}
-
-/** Whether two disk lists hold the same written pages (the machine was saved with these disks). */
-export function sameDisks(a: readonly SnapshotDisk[], b: readonly SnapshotDisk[]): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
 }
 
 /** The record in `text`, checked; throws a sentence when it is not one this engine reads. */
