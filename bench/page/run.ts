@@ -2,7 +2,8 @@
 // like any static site. Prints, for busybox and (where built) Debian: time from the element
 // connected to a prompt that accepts input, restoring the image's snapshot with nothing cached,
 // then cold boots and snapshot restores in turn with the HTTP cache warm (medians, spread, the
-// ratio), with Debian's first `python3 -c pass`; twelve terminals at once; the main thread's
+// ratio), with Debian's first `python3 -c pass`; a `persist` session's save and its resume after a
+// reload; twelve terminals at once; the main thread's
 // longest tasks while the guest prints about 10 MB; idle CPU; the bundle sizes it loaded.
 // A benchmark: it prints figures and asserts nothing.
 import { startDevServer } from '@web/dev-server';
@@ -280,5 +281,76 @@ const transferred = await page.evaluate(() =>
 console.log(
   `loaded from dist/ (as served, uncompressed here): ${[...new Set(transferred)].join('; ')}`,
 );
+// `persist` (busybox): a session writes 1 MB to its disk and syncs; the whole machine's save that
+// follows (its duration, what the session then takes in storage); the page reloaded, and the
+// time from the element's connection to the resumed prompt, against the image's own restore
+// measured above. Real reloads of the page, real OPFS.
+async function persistedStart(key: string, write?: string) {
+  return page.evaluate(
+    async (key, write) => {
+      type Saved = { machine: boolean; bytes: number; ms: number; kind: string };
+      const el = document.createElement('linux-terminal') as HTMLElement & {
+        autorun: boolean;
+        image: string;
+        persist: string;
+        ready: Promise<void>;
+        exec(c: string): Promise<{ exitCode: number }>;
+      };
+      el.autorun = true;
+      el.image = 'busybox';
+      el.persist = key;
+      let resumed = false;
+      el.addEventListener('linux-terminal-ready', (e) => {
+        resumed = (e as CustomEvent<{ resumed: boolean }>).detail.resumed;
+      });
+      const saves: Saved[] = [];
+      el.addEventListener('linux-terminal-storage', (e) =>
+        saves.push((e as CustomEvent<Saved>).detail),
+      );
+      const started = performance.now();
+      document.body.append(el);
+      await el.ready;
+      const ms = performance.now() - started;
+      let saved: Saved | undefined;
+      if (write) {
+        if ((await el.exec(write)).exitCode !== 0) throw new Error(`${write} failed`);
+        const deadline = performance.now() + 30_000;
+        while (!(saved = saves.find((s) => s.machine)) && performance.now() < deadline)
+          await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      return { ms, resumed, saved };
+    },
+    key,
+    write,
+  );
+}
+{
+  const resumes: number[] = [];
+  const saves: number[] = [];
+  let bytes = 0;
+  let kind = '';
+  for (let i = 0; i < runs; i++) {
+    const key = `bench-persist-${i}-${Date.now()}`;
+    const first = await persistedStart(key, 'head -c 1000000 /dev/urandom > /root/mb && sync');
+    if (!first.saved) throw new Error('persist: the machine was not saved within 30 s');
+    saves.push(first.saved.ms);
+    bytes = first.saved.bytes;
+    kind = first.saved.kind;
+    await page.reload({ waitUntil: 'load' });
+    const again = await persistedStart(key);
+    if (!again.resumed) throw new Error('persist: the session was not resumed after the reload');
+    resumes.push(again.ms);
+    await page.evaluate(async () => {
+      const root = await navigator.storage.getDirectory();
+      await root.removeEntry('linux-terminal', { recursive: true });
+    });
+    await page.reload({ waitUntil: 'load' });
+  }
+  console.log(`persist (busybox, ${kind}), ${runs} runs, median (min–max):`);
+  console.log(`  saving the machine after writing 1 MB and sync  ${spread(saves)}`);
+  console.log(`  the session then takes                          ${kib(bytes)} (last run)`);
+  console.log(`  reload → resumed prompt                         ${spread(resumes)}`);
+}
+
 await browser.close();
 await server.stop();

@@ -113,7 +113,7 @@ export type EngineMessage =
    * A persisted session was stored: the bytes it takes now, where, and whether the whole machine
    * was saved (else the disks' pages only).
    */
-  | { type: 'storage'; bytes: number; kind: 'opfs' | 'indexeddb'; machine: boolean }
+  | { type: 'storage'; bytes: number; kind: 'opfs' | 'indexeddb'; machine: boolean; ms: number }
   /**
    * A snapshot could not be restored (nothing of it ran) and the machine boots cold instead:
    * the image's own (`from: 'image'`) or the page's bundle (`from: 'state'`).

@@ -204,9 +204,10 @@ async function openSession(key: string, manifest: ImageManifest): Promise<Sessio
         kernel: manifest.kernel,
         disks: manifest.disks,
         imageBlobs: new Set(manifest.snapshot?.ram.chunks.filter((name) => name !== null)),
+        workingSet: manifest.snapshot?.workingSet,
       },
       {
-        stored: (bytes, kind, machine) => post({ type: 'storage', bytes, kind, machine }),
+        stored: (bytes, kind, machine, ms) => post({ type: 'storage', bytes, kind, machine, ms }),
         problem: (code, message) => fail(code, message, false),
       },
     );

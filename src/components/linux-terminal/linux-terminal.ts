@@ -70,6 +70,8 @@ export interface LinuxTerminalStorageDetail {
   kind: 'opfs' | 'indexeddb';
   /** The whole machine was saved (what a reload resumes); otherwise the disks' pages only. */
   machine: boolean;
+  /** How long the save took, in ms (the machine's pause included). */
+  ms: number;
 }
 export interface LinuxTerminalExitDetail {
   reason: 'poweroff' | 'reboot';
@@ -952,6 +954,7 @@ export class LinuxTerminal extends LitElement {
           bytes: message.bytes,
           kind: message.kind,
           machine: message.machine,
+          ms: message.ms,
         });
         break;
       case 'persisted':

@@ -40,8 +40,11 @@ export const STORE_AFTER_WRITE_MS = 200;
 
 /** What the page hears of its session: bytes stored, and problems (none fatal). */
 export interface PersistenceEvents {
-  /** `machine`: the save was of the whole machine (else of the disks' pages). */
-  stored(bytes: number, kind: SessionStore['kind'], machine: boolean): void;
+  /**
+   * `machine`: the save was of the whole machine (else of the disks' pages); `ms`: how long it
+   * took, from its start (a machine's pause included) to its record stored.
+   */
+  stored(bytes: number, kind: SessionStore['kind'], machine: boolean, ms: number): void;
   problem(code: PersistenceProblem, message: string): void;
 }
 
@@ -59,6 +62,8 @@ export interface SessionImage {
   disks: DiskManifest[];
   /** The image's snapshot's RAM chunk names: blobs a session names without storing. */
   imageBlobs: ReadonlySet<string>;
+  /** The image's snapshot's working set: RAM chunks a restore needs first. */
+  workingSet?: readonly number[];
 }
 
 /** Where a persisted session starts from. */
@@ -80,6 +85,8 @@ export class Persistence {
   private host: MachineHost | undefined;
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
   private storeTimer: ReturnType<typeof setTimeout> | undefined;
+  /** When the save under way started (performance.now()). */
+  private workStarted = 0;
   /** A machine save waits for the disks' requests to end before it pauses the machine. */
   private pausing = false;
 
@@ -306,6 +313,12 @@ export class Persistence {
         })
         .finally(() => (this.pausing = false));
       manifest.disks.forEach((disk, i) => (this.written[i] = new Map(disk.written)));
+      // A resume fetches ahead what the session changed (stored here: the guest worked there)
+      // and what the image's restore needs first, rather than chunk by chunk as they are touched.
+      const changed = manifest.ram.chunks.flatMap((name, i) =>
+        name && !this.image.imageBlobs.has(name) ? [i] : [],
+      );
+      manifest.workingSet = [...new Set([...changed, ...(this.image.workingSet ?? [])])];
       await this.store.writeBlobs(blobs);
       await this.writeRecord(manifest);
     });
@@ -338,7 +351,12 @@ export class Persistence {
     // The machine's own disks are among its blobs (snapshotBlobs).
     if (machine) for (const { sha256 } of snapshotBlobs(machine)) named.add(sha256);
     await this.store.deleteBlobs([...this.store.blobs.keys()].filter((name) => !named.has(name)));
-    this.events.stored(this.bytes, this.store.kind, machine !== undefined && machine !== previous);
+    this.events.stored(
+      this.bytes,
+      this.store.kind,
+      machine !== undefined && machine !== previous,
+      performance.now() - this.workStarted,
+    );
   }
 
   /**
@@ -354,6 +372,7 @@ export class Persistence {
   /** Runs `work` unless persistence stopped; a failure stops it, said once. */
   private async guarded(work: () => Promise<void>): Promise<void> {
     if (this.stopped) return;
+    this.workStarted = performance.now();
     try {
       await work();
     } catch (error) {
