@@ -21,11 +21,17 @@ export async function idbStore(name: string): Promise<SessionStore> {
   const prefix = `${name}/`;
   const range = IDBKeyRange.bound(prefix, `${prefix}\uffff`);
   const blobs = new Map<string, number>();
-  let cursor = await db.transaction('blobs').store.openCursor(range);
-  while (cursor) {
-    blobs.set(String(cursor.key).slice(prefix.length), (cursor.value as Uint8Array).length);
-    cursor = await cursor.continue();
-  }
+  for (const key of await db.getAllKeys('blobs', range))
+    blobs.set(String(key).slice(prefix.length), 0);
+  // The sizes, in the background: reading every value would hold up a resume.
+  void (async () => {
+    let cursor = await db.transaction('blobs').store.openCursor(range);
+    while (cursor) {
+      const name = String(cursor.key).slice(prefix.length);
+      if (blobs.has(name)) blobs.set(name, (cursor.value as Uint8Array).length);
+      cursor = await cursor.continue();
+    }
+  })().catch(() => {});
   return {
     kind: 'indexeddb',
     blobs,
@@ -41,7 +47,7 @@ export async function idbStore(name: string): Promise<SessionStore> {
     async writeBlobs(written) {
       const tx = db.transaction('blobs', 'readwrite');
       for (const [sha256, bytes] of written)
-        if (blobs.get(sha256) !== bytes.length) void tx.store.put(bytes, prefix + sha256);
+        if (!blobs.has(sha256)) void tx.store.put(bytes, prefix + sha256);
       await tx.done;
       for (const [sha256, bytes] of written) blobs.set(sha256, bytes.length);
     },

@@ -20,6 +20,8 @@ type SyncFileHandle = FileSystemFileHandle & {
 };
 
 const SLOTS = ['record-a', 'record-b'];
+/** The suffix of a blob being written (renamed without it when whole). */
+const PARTIAL = '.partial';
 
 /**
  * A file's bytes, through the asynchronous API: a synchronous access handle locks its file, so two
@@ -79,11 +81,25 @@ export async function opfsStore(name: string): Promise<SessionStore | undefined>
   const folder = await top.getDirectoryHandle(name, { create: true });
   const blobFolder = await folder.getDirectoryHandle('blobs', { create: true });
   const blobs = new Map<string, number>();
+  const files: [string, FileSystemFileHandle][] = [];
   for await (const [entry, handle] of blobFolder as unknown as AsyncIterable<
     [string, FileSystemHandle]
   >)
-    if (handle.kind === 'file')
-      blobs.set(entry, (await (handle as FileSystemFileHandle).getFile()).size);
+    if (handle.kind !== 'file') continue;
+    else if (entry.endsWith(PARTIAL)) await blobFolder.removeEntry(entry).catch(() => {});
+    else {
+      blobs.set(entry, 0);
+      files.push([entry, handle as FileSystemFileHandle]);
+    }
+  void (async () => {
+    for (const [entry, handle] of files) {
+      const size = await handle.getFile().then(
+        (file) => file.size,
+        () => 0,
+      );
+      if (blobs.has(entry)) blobs.set(entry, size);
+    }
+  })();
   let generation = 0;
   let nextSlot = 0;
   // Writes and deletions one at a time (a file has one synchronous access handle at once).
@@ -129,8 +145,20 @@ export async function opfsStore(name: string): Promise<SessionStore | undefined>
     writeBlobs: (written) =>
       serially(async () => {
         for (const [sha256, bytes] of written) {
-          if (blobs.get(sha256) === bytes.length) continue;
-          await writeFile(await blobFolder.getFileHandle(sha256, { create: true }), bytes);
+          // Named by their content: one of that name is the same bytes (checked when read).
+          if (blobs.has(sha256)) continue;
+          // Written under a temporary name and renamed whole, so that a write cut short (the
+          // Worker ended with its page) never leaves a blob of that name half written, which
+          // a later save would take as stored.
+          const partial = (await blobFolder.getFileHandle(`${sha256}${PARTIAL}`, {
+            create: true,
+          })) as SyncFileHandle & { move?: (name: string) => Promise<void> };
+          await writeFile(partial, bytes);
+          if (partial.move) await partial.move(sha256);
+          else {
+            await writeFile(await blobFolder.getFileHandle(sha256, { create: true }), bytes);
+            await blobFolder.removeEntry(`${sha256}${PARTIAL}`);
+          }
           blobs.set(sha256, bytes.length);
         }
       }),

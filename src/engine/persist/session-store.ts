@@ -11,7 +11,10 @@ import { opfsStore } from './opfs-store.js';
 export interface SessionStore {
   /** `opfs` or `indexeddb`: which kind of storage holds the session. */
   readonly kind: 'opfs' | 'indexeddb';
-  /** Names of the blobs stored, and their sizes. */
+  /**
+   * Names of the blobs stored, and their sizes: a store opens with the names only (reading every
+   * size would hold up a resume), and learns the sizes in the background.
+   */
   readonly blobs: Map<string, number>;
   /** The stored record's text, or undefined when there is none. */
   readRecord(): Promise<string | undefined>;
