@@ -11,6 +11,7 @@ import {
   checkInputFile,
   checkStateFolder,
 } from './boot-arguments.js';
+import { CopyError, copyIn, copyOut, parseCopies } from './copy-files.js';
 import { loadWithin } from './load-within.js';
 import { describeTranslator } from './translator-stats.js';
 import {
@@ -25,7 +26,8 @@ const DEFAULT_TIMEOUT_S = 120;
 /** How long the command may run, by default. */
 const DEFAULT_COMMAND_TIMEOUT_S = 600;
 
-export const runUsage = `usage: linux-terminal run [--image NAME|PATH|URL] [--cold] [--memory MiB] [--no-jit] [--stats] -- 'COMMAND'
+export const runUsage = `usage: linux-terminal run [--image NAME|PATH|URL] [--cold] [--memory MiB] [--no-jit] [--stats]
+           [--copy-in HOST:GUEST ...] [--copy-out GUEST:HOST ...] -- 'COMMAND'
        linux-terminal run [--image NAME|PATH|URL] --state DIR [--no-jit] [--stats] -- 'COMMAND'
        linux-terminal run --kernel FILE [--initrd FILE] [--append ARGS] [--memory MiB] [--no-jit] -- 'COMMAND'
 
@@ -47,6 +49,12 @@ said on stderr and the kernel boots instead.
                       (default ${DEFAULT_TIMEOUT_S}); covers the download of the image
   --command-timeout SECONDS
                       stop COMMAND after this long (default ${DEFAULT_COMMAND_TIMEOUT_S}); none or 0: no limit
+  --copy-in HOST:GUEST
+                      copy the file HOST into the guest as GUEST (relative: under /root; ending
+                      in /: a folder, keeping the name) before COMMAND runs; repeatable
+  --copy-out GUEST:HOST
+                      copy the guest's file GUEST to HOST (a folder: keeping the name) after
+                      COMMAND, whatever its status; repeatable
   --no-jit            interpret every instruction: no translation of hot guest code to
                       WebAssembly (slower; to compare, or to rule the translator out)
   --stats             print on stderr whether the machine was restored, the time to the prompt,
@@ -55,7 +63,8 @@ said on stderr and the kernel boots instead.
                       retired in translated code, and cache evictions (or that it is off)
 
 Exit status: COMMAND's; 2 for a bad option, an image that cannot be loaded, or a snapshot that
-cannot be restored (--state), or whose memory turns out damaged once it runs; 3 if the guest
+cannot be restored (--state), or whose memory turns out damaged once it runs, or a file that
+could not be copied (--copy-in: COMMAND does not run; --copy-out); 3 if the guest
 kernel panicked; 4 if the guest stopped, gave no prompt in time, or COMMAND ran past its limit.
 A disk read that fails after boot is reported on stderr and the guest goes on (an I/O error).
 `;
@@ -170,6 +179,8 @@ export async function runCommand(argv: string[]): Promise<number> {
       options: {
         ...bootOptions,
         'command-timeout': { type: 'string' },
+        'copy-in': { type: 'string', multiple: true },
+        'copy-out': { type: 'string', multiple: true },
         stats: { type: 'boolean', default: false },
       },
     });
@@ -197,6 +208,20 @@ export async function runCommand(argv: string[]): Promise<number> {
     true,
   );
   if (timeoutSeconds === undefined || commandSeconds === undefined) return 2;
+  // Checked before anything starts: a missing file should not cost a boot.
+  let copies;
+  try {
+    copies = parseCopies(values['copy-in'], values['copy-out']);
+    if (copies.length > 0 && values.kernel !== undefined)
+      throw new CopyError(
+        'bad-option',
+        `${copies[0].option} copies through the guest agent of an image (/sbin/lt-agent), which a --kernel boot does not have; use --image`,
+      );
+  } catch (error) {
+    if (!(error instanceof CopyError)) throw error;
+    console.error(`linux-terminal run: ${error.message} [${error.code}]`);
+    return 2;
+  }
 
   // One budget for loading the image and booting to the prompt.
   const started = performance.now();
@@ -222,6 +247,18 @@ export async function runCommand(argv: string[]): Promise<number> {
     console.error(`linux-terminal run: ${message} and goes on [${code}]`);
   };
   let phase: 'boot' | 'command' = 'boot';
+  const reportCopy = (error: unknown): false => {
+    if (!(error instanceof CopyError)) throw error;
+    console.error(`linux-terminal run: ${error.message} [${error.code}]`);
+    return false;
+  };
+  /** The --copy-out files, each tried; whether all were copied. */
+  const copyFilesOut = async (): Promise<boolean> => {
+    let all = true;
+    for (const copy of copies.filter((c) => c.option === '--copy-out'))
+      all = (await copyOut(guest.thread, copy).then(() => true, reportCopy)) && all;
+    return all;
+  };
   /** What the guest printed while the command ran, and how much of it went to stdout. */
   let received = '';
   let printed = 0;
@@ -239,6 +276,10 @@ export async function runCommand(argv: string[]): Promise<number> {
     const bootInstructions = await guest.thread.stats();
     const booted = performance.now();
     const bootFetched = await guest.thread.fetched();
+    for (const copy of copies.filter((c) => c.option === '--copy-in')) {
+      const copied = await copyIn(guest.thread, copy).then(() => true, reportCopy);
+      if (!copied) return 2; // COMMAND is not run without its files
+    }
     phase = 'command';
     guest.onOutput = (text) => (received += text);
     const result = await guest.exec(positionals.join(' '), {
@@ -248,6 +289,7 @@ export async function runCommand(argv: string[]): Promise<number> {
         printed += text.length;
       },
     });
+    const copiedOut = await copyFilesOut();
     if (values.stats) {
       const { startInstructions, fetched, jit, ...status } = await guest.thread.status();
       // A restored machine's count goes on from its snapshot's: the figures are this run's.
@@ -266,17 +308,19 @@ export async function runCommand(argv: string[]): Promise<number> {
       console.error(`fetched: to the prompt ${blobs(bootFetched)}; in all ${blobs(fetched)}`);
       console.error(describeTranslator(jit, instructions));
     }
-    return result.exitCode;
+    return copiedOut ? result.exitCode : 2;
   } catch (error) {
     // exec() holds back the last few characters (they may be the start of its end marker): when
     // the command ends otherwise (time limit, exit, panic), they are its output all the same.
     if (phase === 'command') process.stdout.write(received.replace(/\r\n/g, '\n').slice(printed));
     if (error instanceof GuestError) {
-      if (error.code === 'no-prompt' && phase === 'command')
+      if (error.code === 'no-prompt' && phase === 'command') {
         console.error(
           `linux-terminal run: the command did not finish within ${commandSeconds} s and was stopped; allow longer with --command-timeout SECONDS (or none) [command-timeout]`,
         );
-      else if (error.code === 'no-prompt')
+        // What it wrote so far may be what tells why (a log): the agent answers beside the shell.
+        await copyFilesOut();
+      } else if (error.code === 'no-prompt')
         console.error(
           `linux-terminal run: ${error.message}; allow longer with --timeout SECONDS [no-prompt]`,
         );

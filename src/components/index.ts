@@ -5,6 +5,8 @@ import './linux-file/define.js';
 export { LinuxTerminal } from './linux-terminal/linux-terminal.js';
 export { LinuxFile } from './linux-file/linux-file.js';
 export type { EngineErrorCode } from '../engine/protocol.js';
+export type { FileErrorCode } from '../engine/guest-files.js';
+export type { FileOptions, ReadFileOptions } from './linux-terminal/file-types.js';
 export { builtInImages } from '../images/index.js';
 export { configure, type LinuxTerminalConfig } from '../offline/configure.js';
 export {

@@ -8,6 +8,7 @@ import type { BlobAt, BootImage } from './boot-image.js';
 import { DiskFailures } from './disks/disk-failures.js';
 import { type DiskSource, openDisk } from './disks/open-disk.js';
 import { ExecRequests } from './exec-requests.js';
+import { type FileOptions, GuestFiles, type RelativeTo } from './guest-files.js';
 import type { BlobFetcher } from './image/blob-fetcher.js';
 import { ImageError } from './image/image-error.js';
 import type { Codegen } from './jit/codegen.js';
@@ -99,8 +100,14 @@ export function hostFailure(error: unknown): HostFailure {
 export class MachineHost {
   machine: VirtMachine | undefined;
   /** exec requests wait in the channel until the guest's agent says it is ready. */
-  readonly commands = new CommandChannel((data) => this.machine?.sendCommand(data));
+  readonly commands = new CommandChannel(
+    (data) => this.machine?.sendCommand(data),
+    // A put's bytes go as fast as hvc1's input queue takes them (nothing before the machine).
+    () => this.machine?.commandRoom ?? 0,
+  );
   readonly execs: ExecRequests;
+  /** Files in and out of the guest, through the same channel. */
+  private readonly files = new GuestFiles(this.commands);
   private readonly diskFailures = new DiskFailures();
   /** What the machine runs: the image it booted or was restored on. */
   private image: SnapshotImage | undefined;
@@ -122,6 +129,8 @@ export class MachineHost {
    * the random state every reader of the snapshot shares.
    */
   private heldExecs: { id: number; command: string; maxOutput?: number }[] | undefined;
+  /** File requests held likewise (a file written then would carry the snapshot's time). */
+  private heldFiles: (() => void)[] = [];
   /**
    * The names of RAM's chunks at the last restore or save, since when the page map's DIRTY bits
    * mark what the guest wrote (a later save hashes only those chunks); undefined after a cold boot
@@ -323,7 +332,7 @@ export class MachineHost {
         'only a machine booted from an image (a manifest) can be saved',
       );
     // exec() requests held during a restore are requests all the same: they cannot be saved.
-    if (this.heldExecs?.length)
+    if (this.heldExecs?.length || this.heldFiles.length)
       throw new CommandError(
         'busy',
         'exec: a command is queued or running; save the machine when every exec() has settled',
@@ -349,7 +358,7 @@ export class MachineHost {
 
   /** Whether an exec() is queued, held or running: the machine cannot be saved meanwhile. */
   get execsPending(): boolean {
-    return this.commands.busy || (this.heldExecs?.length ?? 0) > 0;
+    return this.commands.busy || (this.heldExecs?.length ?? 0) > 0 || this.heldFiles.length > 0;
   }
 
   input(data: Uint8Array): void {
@@ -375,10 +384,39 @@ export class MachineHost {
     this.execs.cancel(id);
   }
 
-  /** Sends the exec() requests held during a restore, in the order they came. */
+  /**
+   * Writes `data` to the guest's `path` (relative to /root, or with `relativeTo: 'shell'` to the
+   * console shell's working folder), whole or not at all; resolves with the absolute path. Throws
+   * a FileError (guest-files.ts) with its code, or the signal's reason when it aborts.
+   */
+  async writeFile(
+    path: string,
+    data: Uint8Array,
+    options: FileOptions & { relativeTo?: RelativeTo } = {},
+  ): Promise<string> {
+    await this.released();
+    return this.files.write(path, data, options);
+  }
+
+  /** The bytes of the guest's file `path` (relative to /root); throws like writeFile. */
+  async readFile(path: string, options: FileOptions = {}): Promise<Uint8Array> {
+    await this.released();
+    return this.files.read(path, options);
+  }
+
+  /** Resolves once requests may go to the guest: at once, except during a restore (heldExecs). */
+  private released(): Promise<void> {
+    if (!this.heldExecs) return Promise.resolve();
+    return new Promise((resolve) => this.heldFiles.push(resolve));
+  }
+
+  /** Sends the exec() requests held during a restore, in the order they came, then the files. */
   private releaseExecs(): void {
     const held = this.heldExecs ?? [];
     this.heldExecs = undefined;
     for (const { id, command, maxOutput } of held) this.execs.start(id, command, maxOutput);
+    const files = this.heldFiles;
+    this.heldFiles = [];
+    for (const release of files) release();
   }
 }

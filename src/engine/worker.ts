@@ -12,6 +12,7 @@ import { BlobFetcher } from './image/blob-fetcher.js';
 import { fetchManifest, loadManifestImage, manifestDisks } from './image/load-image.js';
 import type { ImageManifest } from './image/manifest.js';
 import { CodegenClient, type Codegen, type CodegenReply } from './jit/codegen.js';
+import { FileRequests } from './file-requests.js';
 import { MachineHost, hostFailure } from './machine-host.js';
 import {
   type EngineErrorCode,
@@ -70,6 +71,13 @@ function startCodegen(): Codegen {
   return client;
 }
 const commands = host.commands;
+/** writeFile() and readFile(): the bytes cross to and from the page transferred, not copied. */
+const files = new FileRequests(host, {
+  written: (id, path) => post({ type: 'file-written', id, path }),
+  read: (id, data) =>
+    scope.postMessage({ type: 'file-read', id, data } satisfies EngineMessage, [data.buffer]),
+  failed: (id, code, message) => post({ type: 'file-error', id, code, message }),
+});
 /** Whether the machine runs (created, and not stopped yet): what a save needs. */
 let running = false;
 /** After a restore: whether lt-resume has renewed the guest (typed input waits for it). */
@@ -411,7 +419,7 @@ function saveFailure(error: unknown): { code: EngineErrorCode | 'stopped'; messa
     return {
       code: 'busy',
       message:
-        'The machine cannot be saved while an exec() command is queued or running: wait for every exec() to settle, then save.',
+        'The machine cannot be saved while an exec() command or a file transfer is queued or running: wait for every exec(), writeFile() and readFile() to settle, then save.',
     };
   if (!running || (error as { code?: unknown }).code === 'stopped')
     return {
@@ -469,6 +477,15 @@ scope.addEventListener('message', (event: MessageEvent<HostMessage>) => {
       break;
     case 'exec-cancel':
       host.cancelExec(message.id);
+      break;
+    case 'write-file':
+      files.write(message.id, message.path, message.data, message.relativeTo);
+      break;
+    case 'read-file':
+      files.read(message.id, message.path);
+      break;
+    case 'file-cancel':
+      files.cancel(message.id);
       break;
     case 'save':
       void save(message.id);

@@ -1,11 +1,14 @@
-// The host end of the exec() channel: requests wait for the agent's hello and go one at a time,
+// The host end of the command channel: requests wait for the agent's hello and go one at a time,
 // replies are decoded however split they arrive, output is cut at maxOutput, and a cancelled
-// command is killed in the guest without stalling the ones after it.
+// command is killed in the guest without stalling the ones after it. File requests (protocol 2):
+// refused for an older agent, a put's bytes fed as the console makes room, and given up without
+// the stream losing step.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   CANCEL_GRACE_MS,
   CommandChannel,
+  FEED_INTERVAL_MS,
   MAX_OUTPUT_LIMIT,
   MAX_REQUEST_BYTES,
 } from '../../src/engine/command-channel.js';
@@ -177,4 +180,149 @@ test('a command too large for the console input is refused with a code', async (
 test('base64 of large data matches Node', () => {
   const data = new Uint8Array(300_000).map((_, i) => (i * 31) & 0xff);
   assert.equal(toBase64(data), Buffer.from(data).toString('base64'));
+});
+
+// --- files (protocol 2) --------------------------------------------------------------------------
+
+/** A channel whose console takes at most `room()` bytes at a time, recording what it took. */
+function slowChannel(room: { bytes: number }) {
+  const taken: Uint8Array[] = [];
+  const commands = new CommandChannel(
+    (data) => {
+      taken.push(data.slice());
+      room.bytes -= data.length;
+    },
+    () => room.bytes,
+  );
+  const all = () => Buffer.concat(taken);
+  return { commands, taken, all };
+}
+
+test('an agent of protocol 1 gets no file requests: they reject with agent-too-old', async () => {
+  const { commands, sent, reply } = channel();
+  reply('lt-agent ready\n');
+  assert.equal(commands.protocol, 1);
+  const put = commands.put('/root/a', new Uint8Array([1, 2, 3]));
+  const get = commands.get('/root/a', 100);
+  const cwd = commands.cwd();
+  const exec = commands.run('echo still');
+  for (const request of [put, get, cwd])
+    await assert.rejects(request, {
+      code: 'agent-too-old',
+      message: /speaks protocol 1, and files need protocol 2: rebuild the image/,
+    });
+  // Nothing of them reached the agent; exec goes on as before.
+  assert.deepEqual(sent, [request('c4', 'echo still')]);
+  reply(answer('c4', 0, 'still\n'));
+  assert.equal((await exec).output, 'still\n');
+});
+
+test('a put sends its line, its bytes and its end; a get and a cwd read their replies', async () => {
+  const { commands, sent, reply } = channel();
+  reply('lt-agent ready 2\n');
+  assert.equal(commands.protocol, 2);
+  const put = commands.put('/root/ü', encoder.encode('data\nc9 0 0\n'));
+  assert.deepEqual(sent, [`c1 put 12 ${b64('/root/ü')}\n`, 'data\nc9 0 0\n', 'c1 end\n']);
+  reply('c1 0 0\n');
+  assert.deepEqual(await put, { status: 0, body: new Uint8Array(0), length: 0 });
+  const get = commands.get('/root/ü', 100);
+  assert.equal(sent[3], `c2 get ${b64('/root/ü')}\n`);
+  const bytes = new Uint8Array(70).map((_, i) => (i * 37) & 0xff);
+  reply(answer('c2', 0, bytes));
+  assert.deepEqual((await get).body, bytes);
+  const missing = commands.get('/root/x', 100);
+  reply(answer('c3', 2, '/root/x does not exist'));
+  assert.deepEqual(await missing, {
+    status: 2,
+    body: encoder.encode('/root/x does not exist'),
+    length: 22,
+  });
+  const cwd = commands.cwd();
+  assert.equal(sent.at(-1), 'c4 cwd\n');
+  reply(answer('c4', 0, '/root/work'));
+  assert.equal(text((await cwd).body), '/root/work');
+  // A file longer than the reader keeps is read past whole, and the channel stays in step.
+  const large = commands.get('/root/large', 10);
+  reply(answer('c5', 0, new Uint8Array(1000)));
+  const { body, length } = await large;
+  assert.deepEqual([body.length, length], [0, 1000]);
+});
+
+test("a put's bytes go out as the console makes room, and the next request waits behind them", async (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  const room = { bytes: 0 };
+  const { commands, taken, all } = slowChannel(room);
+  commands.receive(encoder.encode('lt-agent ready 2\n'));
+  const data = new Uint8Array(10_000).map((_, i) => (i * 7) & 0xff);
+  const put = commands.put('/tmp/f', data);
+  const exec = commands.run('echo next');
+  assert.equal(taken.length, 0, 'nothing goes while the console is full');
+  room.bytes = 4096;
+  t.mock.timers.tick(FEED_INTERVAL_MS);
+  assert.equal(all().length, 4096, 'no more than the console takes');
+  // The guest drains the console; each offer sends what fits.
+  const header = `c1 put 10000 ${b64('/tmp/f')}\n`;
+  const whole = Buffer.concat([Buffer.from(header), data, Buffer.from('c1 end\n')]);
+  for (let offers = 0; all().length < whole.length && offers < 100; offers++) {
+    room.bytes = 3000;
+    t.mock.timers.tick(FEED_INTERVAL_MS);
+  }
+  assert.ok(all().equals(whole), 'the bytes went out whole and in order');
+  assert.ok(commands.busy);
+  commands.receive(encoder.encode('c1 0 0\n'));
+  assert.equal((await put).status, 0);
+  // The exec goes only now, after the put's reply.
+  t.mock.timers.tick(FEED_INTERVAL_MS);
+  assert.equal(text(all().subarray(whole.length)), request('c2', 'echo next'));
+  commands.receive(answer('c2', 0, 'next\n'));
+  assert.equal((await exec).output, 'next\n');
+  assert.equal(commands.busy, false);
+});
+
+test('a put given up while its bytes go out still sends them all, then kill, not end', async (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  const room = { bytes: 100 };
+  const { commands, all } = slowChannel(room);
+  commands.receive(encoder.encode('lt-agent ready 2\n'));
+  const abort = new AbortController();
+  const data = new Uint8Array(1000).fill(0x61);
+  const put = commands.put('/tmp/f', data, { signal: abort.signal });
+  abort.abort(new Error('gave up'));
+  await assert.rejects(put, /gave up/);
+  assert.ok(commands.busy, 'its bytes are still going out: no save now');
+  for (let offers = 0; all().length < 1000 && offers < 100; offers++) {
+    room.bytes = 100;
+    t.mock.timers.tick(FEED_INTERVAL_MS);
+  }
+  room.bytes = 1000;
+  t.mock.timers.tick(FEED_INTERVAL_MS);
+  assert.match(text(all()), /^c1 put 1000 \S+\na{1000}c1 kill\n$/);
+  // The agent's reply to the abandoned write is read past; the next request goes after it.
+  const next = commands.run('echo next');
+  commands.receive(encoder.encode('c1 125 8\ngiven '));
+  commands.receive(encoder.encode('up'));
+  t.mock.timers.tick(FEED_INTERVAL_MS);
+  assert.match(text(all()), /c1 kill\nc2 \d+ \S+\n$/);
+  commands.receive(answer('c2', 0, 'next\n'));
+  assert.equal((await next).output, 'next\n');
+});
+
+test('the agent protocol is part of the saved channel; states saved before it are protocol 1', () => {
+  const a = new CommandChannel(() => {});
+  a.receive(encoder.encode('lt-agent ready 2\n'));
+  const state = a.saveState();
+  assert.equal(state.agentVersion, 2);
+  const b = new CommandChannel(() => {});
+  b.restoreState(structuredClone(state));
+  assert.equal(b.protocol, 2);
+  const old: Partial<typeof state> = { ...state };
+  delete old.agentVersion;
+  const c = new CommandChannel(() => {});
+  c.restoreState(old as typeof state);
+  assert.equal(c.protocol, 1);
+  for (const agentVersion of [0, 1.5, '2', 1e9])
+    assert.throws(
+      () => c.restoreState({ ...state, agentVersion: agentVersion as number }),
+      /command-channel state: agentVersion must be an integer/,
+    );
 });

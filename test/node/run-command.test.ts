@@ -1,8 +1,9 @@
-// `linux-terminal run` as a user meets it: output and exit status, and a clear error with a
-// non-zero exit for every way a boot can go wrong.
+// `linux-terminal run` as a user meets it: output and exit status, a clear error with a non-zero
+// exit for every way a boot can go wrong, and files copied in and out.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -331,4 +332,69 @@ test('a restore fetches no kernel; if it fails, the cold boot fetches it', () =>
     cold.stderr,
     /could not be restored, so the machine boots cold instead: .* \[chunk-not-found\]/,
   );
+});
+
+test('--copy-in puts files in the guest before the command, --copy-out brings them back after', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'copy-'));
+  try {
+    const data = randomBytes(300_000);
+    writeFileSync(join(dir, 'in.bin'), data);
+    const result = run(
+      '--copy-in',
+      `${join(dir, 'in.bin')}:/root/`,
+      '--copy-in',
+      `${join(dir, 'in.bin')}:second.bin`,
+      '--copy-out',
+      `/root/out.bin:${join(dir, 'back.bin')}`,
+      '--copy-out',
+      `second.bin:${dir}`,
+      '--',
+      'sha256sum in.bin second.bin | cut -c1-64; cp in.bin out.bin; exit 5',
+    );
+    // Copied out even though the command failed.
+    assert.equal(result.status, 5, result.stderr);
+    const digest = createHash('sha256').update(data).digest('hex');
+    assert.equal(result.stdout, `${digest}\n${digest}\n`);
+    assert.deepEqual(readFileSync(join(dir, 'back.bin')), data);
+    assert.deepEqual(readFileSync(join(dir, 'second.bin')), data);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a file that cannot be copied is status 2 with its code', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'copy-'));
+  try {
+    // A missing host file: said before the machine starts, and the command does not run.
+    const missing = run('--copy-in', `${join(dir, 'nope.txt')}:/root/`, '--', 'echo ran');
+    assert.equal(missing.status, 2);
+    assert.equal(missing.stdout, '');
+    assert.match(
+      missing.stderr,
+      /--copy-in .*nope\.txt:\/root\/: there is no file .*nope\.txt on this computer; check the path \[file-not-found\]/,
+    );
+    // A guest folder that does not exist: the command does not run either.
+    writeFileSync(join(dir, 'in.txt'), 'x');
+    const noFolder = run('--copy-in', `${join(dir, 'in.txt')}:/root/no/in.txt`, '--', 'echo ran');
+    assert.equal(noFolder.status, 2);
+    assert.equal(noFolder.stdout, '');
+    assert.match(
+      noFolder.stderr,
+      /The folder \/root\/no does not exist in the guest; create it first .* \[file-not-found\]/,
+    );
+    // A guest file that is not there: the command ran, the copy is said, and the status is 2.
+    const notThere = run('--copy-out', `/root/nope:${dir}`, '--', 'echo ran');
+    assert.equal(notThere.status, 2);
+    assert.equal(notThere.stdout, 'ran\n');
+    assert.match(
+      notThere.stderr,
+      /--copy-out \/root\/nope:.*: \/root\/nope does not exist in the guest.* \[file-not-found\]/,
+    );
+    // Half a spec is a bad option.
+    const half = run('--copy-in', 'justone', '--', 'true');
+    assert.equal(half.status, 2);
+    assert.match(half.stderr, /--copy-in justone: give HOST:GUEST.* \[bad-option\]/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

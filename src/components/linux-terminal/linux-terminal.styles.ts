@@ -33,6 +33,23 @@ export const terminalStyles = css`
     outline-offset: 2px;
   }
 
+  /* Files dragged over the terminal: where they would go (dropped, they are written to the
+     shell's working folder). */
+  .base.dragging {
+    outline: 2px dashed var(--linux-terminal-accent);
+    outline-offset: 2px;
+  }
+
+  .base.dragging::after {
+    content: '';
+    position: absolute;
+    inset: 0;
+    border-radius: var(--linux-terminal-border-radius);
+    background: color-mix(in srgb, var(--linux-terminal-accent) 18%, transparent);
+    /* The drop is the frame's, not this layer's. */
+    pointer-events: none;
+  }
+
   .screen {
     min-height: 4em;
   }

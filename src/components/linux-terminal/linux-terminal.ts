@@ -1,5 +1,6 @@
 import { LitElement, html } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
+import { classMap } from 'lit/directives/class-map.js';
 import { Terminal } from '@xterm/xterm';
 import { FitAddon } from '@xterm/addon-fit';
 import type {
@@ -8,6 +9,7 @@ import type {
   HostMessage,
   MachineStats,
 } from '../../engine/protocol.js';
+import { MAX_FILE_BYTES, defaultFileTimeout, formatBytes } from '../../engine/guest-files.js';
 import { builtInImages } from '../../images/index.js';
 import { type PrecacheProgress, type PrecacheResult, precache } from '../../offline/precache.js';
 import {
@@ -37,6 +39,9 @@ import { drawNow, forgetScreen, queueOutput } from './screen-scheduler.js';
 import { requestBootSlot } from './boot-gate.js';
 import { inOwnTask } from './task-queue.js';
 import { xtermStyles } from './xterm-css.generated.js';
+import type { FileOptions, ReadFileOptions } from './file-types.js';
+export type { FileOptions, ReadFileOptions };
+import { writeNote } from './terminal-note.js';
 import { SessionKeeper, sessionKey } from './session-keeper.js';
 import { clearSessionStore } from '../../engine/persist/session-store.js';
 
@@ -90,8 +95,30 @@ interface PendingRestore {
   reject: (error: Error) => void;
 }
 
+/** The Worker's answer to a file request. */
+type FileAnswer = Extract<EngineMessage, { type: 'file-written' | 'file-read' }>;
+
+const encoder = new TextEncoder();
+
+/** How long a download's Blob URL lives: the browser may read it after click() returns. */
+const REVOKE_DOWNLOAD_MS = 40_000;
+
+/** Refuses a file larger than one request carries, before any copy of it is made. */
+function checkFileSize(bytes: number): void {
+  if (bytes > MAX_FILE_BYTES)
+    throw elementError(
+      'file-too-large',
+      `The file is ${formatBytes(bytes)}, more than the ${formatBytes(MAX_FILE_BYTES)} one request carries; split it, and join the parts in the guest (cat).`,
+    );
+}
+
 /**
  * A live Linux shell in the page: a RISC-V machine emulated in a Web Worker, shown with xterm.js.
+ *
+ * Files go in and out of the guest through its agent, not the reader's shell: `writeFile(path,
+ * data)`, `readFile(path)` (or `readFile(path, 'utf8')`) and `download(path, filename?)`. Files
+ * dropped on the terminal are written to the shell's working folder (or /root), with a note on
+ * the terminal; while they are dragged over it, the frame is outlined (docs/files.md).
  *
  * @summary Embeds a real Linux terminal in a documentation page.
  *
@@ -241,6 +268,16 @@ export class LinuxTerminal extends LitElement {
   private nextSave = 1;
   private readonly statsRequests = new Map<number, (stats: MachineStats | undefined) => void>();
   private nextStats = 1;
+  /** writeFile(), readFile() and dropped files waiting for the Worker's answer, by id. */
+  private readonly fileRequests = new Map<
+    number,
+    { what: string; resolve: (answer: FileAnswer) => void; reject: (e: Error) => void }
+  >();
+  private nextFile = 1;
+  /** Files are being dragged over the terminal (the frame shows where they would go). */
+  @state() private dragging = false;
+  /** dragenter minus dragleave: entering a child leaves the parent. */
+  private dragDepth = 0;
   /** restoreState()'s: sent with the next boot, settled at its prompt or when it fails. */
   private restore?: PendingRestore;
   private precaching?: Promise<void>;
@@ -275,7 +312,16 @@ export class LinuxTerminal extends LitElement {
 
   override render() {
     const label = this.label ?? 'Linux terminal';
-    return html`<div class="base" part="base" role="group" aria-label=${label}>
+    return html`<div
+      class=${classMap({ base: true, dragging: this.dragging })}
+      part="base"
+      role="group"
+      aria-label=${label}
+      @dragenter=${this.onDragEnter}
+      @dragover=${this.onDragOver}
+      @dragleave=${this.onDragLeave}
+      @drop=${this.onDrop}
+    >
       ${
         this.started
           ? html`<div class="screen" part="screen"></div>
@@ -380,7 +426,8 @@ export class LinuxTerminal extends LitElement {
    * The running machine as a snapshot bundle (docs/image-format.md, Snapshot bundles): its RAM,
    * devices and disk writes, for restoreState() to resume later, here or in another page with the
    * same image. Waits for the machine to be ready. Rejects with an Error whose `code` is
-   * `stopped` (no machine running), `busy` (an exec() is queued or running) or the engine's.
+   * `stopped` (no machine running), `busy` (an exec() or a file request is queued or running)
+   * or the engine's.
    */
   async saveState(): Promise<Blob> {
     if (this.status !== 'booting' && this.status !== 'ready') throw stoppedError('saveState');
@@ -484,6 +531,193 @@ export class LinuxTerminal extends LitElement {
       });
       this.post({ type: 'exec', id, command, maxOutput: options.maxOutput });
     });
+  }
+
+  /**
+   * Writes `data` to the guest's file `path` (a relative path starts at /root) through the
+   * command channel, not the reader's shell: bytes as they are, a string as UTF-8. The file is
+   * replaced whole or not at all (a failed write leaves it as it was); a new file gets mode 0644,
+   * a replaced one keeps its mode. Waits for the machine to be ready; requests run one at a time,
+   * with exec() calls, in call order. Rejects with an Error whose `code` is `file-not-found` (its
+   * folder does not exist), `is-a-directory`, `not-a-file`, `no-space`, `permission-denied`,
+   * `file-too-large` (more than 2 GiB), `bad-path`, `agent-too-old` (an image built before files
+   * could be written), `file-error`, `timeout` or `stopped`. See FileOptions and docs/files.md.
+   */
+  async writeFile(
+    path: string,
+    data: Uint8Array | string,
+    options: FileOptions = {},
+  ): Promise<void> {
+    if (typeof data !== 'string' && !(data instanceof Uint8Array))
+      throw elementError(
+        'invalid-argument',
+        'writeFile: data must be a Uint8Array or a string; convert an ArrayBuffer or a Blob with new Uint8Array(await blob.arrayBuffer()).',
+      );
+    if (typeof data !== 'string') checkFileSize(data.length);
+    // A buffer of its own, handed to the Worker whole: transferring the page's would empty it,
+    // and cloning a view would copy all of the buffer under it.
+    const bytes = typeof data === 'string' ? encoder.encode(data) : data.slice();
+    checkFileSize(bytes.length);
+    await this.fileRequest(
+      'writeFile',
+      (id) => ({ type: 'write-file', id, path, data: bytes }),
+      [bytes.buffer],
+      options.timeout ?? defaultFileTimeout(bytes.length),
+    );
+  }
+
+  /**
+   * The bytes of the guest's file `path` (a relative path starts at /root), or with `'utf8'` (or
+   * `{ encoding: 'utf8' }`) its text; read through the command channel like writeFile(), and
+   * rejects with the same codes (`file-not-found` when it does not exist).
+   */
+  readFile(
+    path: string,
+    options?: FileOptions & { encoding?: undefined },
+  ): Promise<Uint8Array<ArrayBuffer>>;
+  readFile(path: string, options: 'utf8' | (FileOptions & { encoding: 'utf8' })): Promise<string>;
+  async readFile(
+    path: string,
+    options: 'utf8' | ReadFileOptions = {},
+  ): Promise<Uint8Array<ArrayBuffer> | string> {
+    const { encoding, timeout } = typeof options === 'string' ? { encoding: options } : options;
+    const answer = await this.fileRequest(
+      'readFile',
+      (id) => ({ type: 'read-file', id, path }),
+      [],
+      timeout ?? defaultFileTimeout(),
+    );
+    const { data } = answer as Extract<FileAnswer, { type: 'file-read' }>;
+    return encoding === 'utf8' ? new TextDecoder().decode(data) : data;
+  }
+
+  /**
+   * Saves the guest's file `path` in the browser (its downloads), as `filename` (by default the
+   * file's own name): reads it like readFile(), and rejects with the same codes.
+   */
+  async download(path: string, filename?: string, options: FileOptions = {}): Promise<void> {
+    const data = await this.readFile(path, options);
+    const link = document.createElement('a');
+    link.href = URL.createObjectURL(new Blob([data], { type: 'application/octet-stream' }));
+    link.download = filename ?? (path.slice(path.lastIndexOf('/') + 1) || 'download');
+    link.hidden = true;
+    this.renderRoot.append(link);
+    link.click();
+    link.remove();
+    // The browser may read the Blob after click() returns (the download starts in a later task).
+    const url = link.href;
+    setTimeout(() => URL.revokeObjectURL(url), REVOKE_DOWNLOAD_MS);
+  }
+
+  /**
+   * Sends a file request once the machine is ready, and waits for its answer, at most `timeout`
+   * ms from the call (then the Worker gives it up: a write not finished is not kept).
+   */
+  private async fileRequest(
+    what: string,
+    message: (id: number) => HostMessage,
+    transfer: Transferable[],
+    timeout: number,
+  ): Promise<FileAnswer> {
+    const deadline = performance.now() + timeout;
+    const timedOut = () =>
+      elementError(
+        'timeout',
+        `${what}: no answer from the guest within ${timeout} ms; allow longer with the timeout option`,
+      );
+    let waiting: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      this.ready,
+      new Promise((_, reject) => (waiting = setTimeout(() => reject(timedOut()), timeout))),
+    ]).finally(() => clearTimeout(waiting));
+    const worker = this.worker;
+    if (!worker) throw stoppedError(what);
+    const id = this.nextFile++;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(
+        () => {
+          this.fileRequests.delete(id);
+          this.post({ type: 'file-cancel', id });
+          reject(timedOut());
+        },
+        Math.max(0, deadline - performance.now()),
+      );
+      this.fileRequests.set(id, {
+        what,
+        resolve: (answer) => {
+          clearTimeout(timer);
+          resolve(answer);
+        },
+        reject: (error) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      });
+      worker.postMessage(message(id), transfer);
+    });
+  }
+
+  /** Files can be dropped while the machine boots or runs, unless the terminal is read-only. */
+  private acceptsDrop(event: DragEvent): boolean {
+    const running = this.status === 'booting' || this.status === 'ready';
+    return running && !this.readonly && !!event.dataTransfer?.types.includes('Files');
+  }
+
+  private readonly onDragEnter = (event: DragEvent): void => {
+    if (!this.acceptsDrop(event)) return;
+    event.preventDefault();
+    this.dragDepth++;
+    this.dragging = true;
+  };
+
+  private readonly onDragOver = (event: DragEvent): void => {
+    if (!this.acceptsDrop(event)) return;
+    event.preventDefault(); // the drop is ours, not the browser's (which would open the file)
+    event.dataTransfer!.dropEffect = 'copy';
+    this.dragging = true;
+  };
+
+  private readonly onDragLeave = (): void => {
+    if (this.dragDepth > 0) this.dragDepth--;
+    if (this.dragDepth === 0) this.dragging = false;
+  };
+
+  private readonly onDrop = (event: DragEvent): void => {
+    this.dragDepth = 0;
+    this.dragging = false;
+    if (!this.acceptsDrop(event)) return;
+    event.preventDefault();
+    void this.placeDroppedFiles([...event.dataTransfer!.files]);
+  };
+
+  /**
+   * Writes dropped files, one after the other, to the working folder of the shell on the
+   * console (or /root), each with a note on the terminal saying where it went, or why not.
+   */
+  private async placeDroppedFiles(files: File[]): Promise<void> {
+    for (const file of files) {
+      let note: string;
+      try {
+        checkFileSize(file.size);
+        const data = new Uint8Array(
+          await file.arrayBuffer().catch(() => {
+            throw new Error('it could not be read here (a folder cannot be dropped, only files)');
+          }),
+        );
+        const answer = await this.fileRequest(
+          'drop',
+          (id) => ({ type: 'write-file', id, path: file.name, data, relativeTo: 'shell' }),
+          [data.buffer],
+          defaultFileTimeout(data.length),
+        );
+        const { path } = answer as Extract<FileAnswer, { type: 'file-written' }>;
+        const folder = path.slice(0, path.lastIndexOf('/')) || '/';
+        note = `linux-terminal: wrote ${file.name} (${formatBytes(file.size)}) to ${folder}`;
+      } catch (error) {
+        note = `linux-terminal: ${file.name} was not written: ${(error as Error).message}`;
+      }
+      if (this.terminal) writeNote(this.terminal, note);
+    }
   }
 
   /**
@@ -820,6 +1054,8 @@ export class LinuxTerminal extends LitElement {
     this.saves.clear();
     for (const resolve of this.statsRequests.values()) resolve(undefined);
     this.statsRequests.clear();
+    for (const { what, reject } of this.fileRequests.values()) reject(stoppedError(what));
+    this.fileRequests.clear();
     // A restoreState() still under way ends with this machine (replaced, removed, or failed).
     this.restore?.reject(readyError ?? stoppedError('restoreState'));
     this.restore = undefined;
@@ -909,6 +1145,16 @@ export class LinuxTerminal extends LitElement {
           fatal: false,
         });
         break;
+      case 'file-written':
+      case 'file-read':
+      case 'file-error': {
+        const pending = this.fileRequests.get(message.id);
+        this.fileRequests.delete(message.id);
+        if (message.type === 'file-error')
+          pending?.reject(elementError(message.code, message.message));
+        else pending?.resolve(message);
+        break;
+      }
       case 'stats':
         this.statsRequests.get(message.id)?.(message.stats);
         this.statsRequests.delete(message.id);

@@ -403,6 +403,11 @@ export class VirtMachine {
     return accepted;
   }
 
+  /** How many more bytes sendCommand() takes now (the rest of its 4 MiB queue). */
+  get commandRoom(): number {
+    return this.commandChannel.room;
+  }
+
   /** The terminal's size changed (virtio console; the UART has no notion of it). */
   resize(cols: number, rows: number): void {
     this.console.resize(cols, rows);

@@ -42,6 +42,11 @@ export class StateReader {
     throw new StateError(this.device, this.path + field, problem);
   }
 
+  /** Whether the state has `field` at all (one added since states were first saved). */
+  has(field: string): boolean {
+    return Object.hasOwn(this.fields, field);
+  }
+
   /** An integer in [min, max]. */
   integer(field: string, min: number, max: number): number {
     const value = this.fields[field];

@@ -20,6 +20,10 @@ export type ThreadRequest =
   /** A command for the image's agent on hvc1 (command-channel.ts); exec-cancel gives it up. */
   | { type: 'exec'; id: number; command: string; maxOutput?: number }
   | { type: 'exec-cancel'; id: number }
+  /** Files in and out of the guest (guest-files.ts); file-cancel gives one up. */
+  | { type: 'write-file'; id: number; path: string; data: Uint8Array }
+  | { type: 'read-file'; id: number; path: string }
+  | { type: 'file-cancel'; id: number }
   /** A module of translated code written and compiled on this side (jit/codegen.ts). */
   | { type: 'codegen-reply'; reply: CodegenReply };
 
@@ -64,6 +68,9 @@ export type ThreadEvent =
   | { type: 'error'; code: string; message: string }
   | { type: 'exec-result'; id: number; result: CommandResult }
   | { type: 'exec-error'; id: number; code: string; message: string }
+  | { type: 'file-written'; id: number; path: string }
+  | { type: 'file-read'; id: number; data: Uint8Array }
+  | { type: 'file-error'; id: number; code: string; message: string }
   /** A disk read failed: the guest sees an I/O error and goes on (not fatal in itself). */
   | { type: 'disk-error'; code: string; message: string };
 
@@ -80,6 +87,7 @@ export class MachineThread {
   private readonly worker: Worker;
   private readonly listeners = new Set<(event: ThreadEvent) => void>();
   private nextExec = 1;
+  private nextFile = 1;
   /** How the machine ended, once it has: later requests fail at once with it. */
   private ended: Error | undefined;
 
@@ -151,6 +159,74 @@ export class MachineThread {
         }
       });
       this.post({ type: 'exec', id, command, maxOutput: options.maxOutput });
+    });
+  }
+
+  /**
+   * Writes `data` to the guest's `path` (relative to /root), whole or not at all; resolves with
+   * the absolute path. Rejects with the file's code (guest-files.ts), or `timeout` after
+   * `timeout` ms (default 60 s), when a write not finished is given up and not kept.
+   */
+  async writeFile(
+    path: string,
+    data: Uint8Array,
+    options: { timeout?: number } = {},
+  ): Promise<string> {
+    // A copy of its own, handed over whole (the caller's may be a view of a larger or pooled buffer).
+    const bytes = new Uint8Array(data);
+    const event = await this.fileRequest(
+      (id) => ({ type: 'write-file', id, path, data: bytes }),
+      options.timeout,
+      [bytes.buffer],
+    );
+    return (event as Extract<ThreadEvent, { type: 'file-written' }>).path;
+  }
+
+  /** The bytes of the guest's file `path` (relative to /root); rejects like writeFile. */
+  async readFile(path: string, options: { timeout?: number } = {}): Promise<Uint8Array> {
+    const event = await this.fileRequest(
+      (id) => ({ type: 'read-file', id, path }),
+      options.timeout,
+    );
+    return (event as Extract<ThreadEvent, { type: 'file-read' }>).data;
+  }
+
+  /** Sends a file request and waits for its answer, the machine's end, or the timeout. */
+  private fileRequest(
+    request: (id: number) => ThreadRequest,
+    timeout = 60_000,
+    transfer: ArrayBuffer[] = [],
+  ): Promise<Extract<ThreadEvent, { type: 'file-written' | 'file-read' }>> {
+    const id = this.nextFile++;
+    return new Promise((resolve, reject) => {
+      if (this.ended) return reject(this.ended);
+      const done = () => {
+        clearTimeout(timer);
+        off();
+      };
+      const timer = setTimeout(() => {
+        done();
+        this.post({ type: 'file-cancel', id });
+        const error = new Error(`no answer from the guest within ${timeout / 1000} s`);
+        reject(Object.assign(error, { code: 'timeout' }));
+      }, timeout);
+      const off = this.on((event) => {
+        if (
+          (event.type === 'file-written' ||
+            event.type === 'file-read' ||
+            event.type === 'file-error') &&
+          event.id === id
+        ) {
+          done();
+          if (event.type === 'file-error')
+            reject(Object.assign(new Error(event.message), { code: event.code }));
+          else resolve(event);
+        } else if (event.type === 'exit' || event.type === 'error') {
+          done();
+          reject(stoppedError(event));
+        }
+      });
+      this.worker.postMessage(request(id), transfer);
     });
   }
 

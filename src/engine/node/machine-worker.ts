@@ -2,6 +2,7 @@
 // thread stays free for the terminal. Messages: see machine-thread.ts.
 import { parentPort } from 'node:worker_threads';
 import { BlobFetcher } from '../image/blob-fetcher.js';
+import { FileRequests } from '../file-requests.js';
 import { MachineHost, hostFailure } from '../machine-host.js';
 import { CodegenClient, type Codegen } from '../jit/codegen.js';
 import { fileFetch } from './file-fetch.js';
@@ -19,6 +20,12 @@ const host = new MachineHost(
   },
   startCodegen,
 );
+
+const files = new FileRequests(host, {
+  written: (id, path) => post({ type: 'file-written', id, path }),
+  read: (id, data) => post({ type: 'file-read', id, data }, [data.buffer]),
+  failed: (id, code, message) => post({ type: 'file-error', id, code, message }),
+});
 
 /** Translated code is written and compiled by the thread that started this one (jit/codegen.ts). */
 let codegen: CodegenClient | undefined;
@@ -104,6 +111,15 @@ port.on('message', async (request: ThreadRequest) => {
       break;
     case 'exec-cancel':
       host.cancelExec(request.id);
+      break;
+    case 'write-file':
+      files.write(request.id, request.path, request.data);
+      break;
+    case 'read-file':
+      files.read(request.id, request.path);
+      break;
+    case 'file-cancel':
+      files.cancel(request.id);
       break;
     case 'codegen-reply':
       codegen?.receive(request.reply);

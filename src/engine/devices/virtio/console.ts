@@ -52,6 +52,11 @@ export class VirtioConsole implements VirtioDeviceType {
     if (this.transport?.driverOk) this.transport.interruptConfig();
   }
 
+  /** How many more bytes receive() takes now. */
+  get room(): number {
+    return this.pendingInput.capacity - this.pendingInput.length;
+  }
+
   /**
    * Queues bytes for the guest, delivered as it posts receive buffers; returns how many were
    * taken (fewer only when INPUT_QUEUE_BYTES are already waiting).
