@@ -166,7 +166,7 @@ test(
         assert.match(result.output, /\n42\n$/);
         assert.deepEqual(
           await page.evaluate(() => (globalThis as { readyDetail?: unknown }).readyDetail),
-          { restored: true },
+          { restored: true, resumed: false },
           'offline, the lesson restored the image snapshot',
         );
         // Offline, the element checks the stored image again: all there.
