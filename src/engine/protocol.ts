@@ -92,7 +92,12 @@ export type HostMessage =
   /** Asks for the machine's figures: answered by `stats`, same `id`. */
   | { type: 'stats'; id: number }
   /** Stores the persisted session now (the page is hidden or the element removed): `persisted`. */
-  | { type: 'persist'; id: number };
+  | { type: 'persist'; id: number }
+  /**
+   * Answer to `screen-wanted`: the terminal's screen, serialized (text and escape sequences that
+   * redraw it, scrollback included); none when the element has no terminal.
+   */
+  | { type: 'screen'; id: number; data?: string };
 
 /** What a running machine has done (the element's stats()). */
 export interface MachineStats {
@@ -125,6 +130,16 @@ export type EngineMessage =
   | { type: 'ready'; restored: boolean; resumed?: boolean }
   /** Answer to `persist`: the session is stored as far as it could be. */
   | { type: 'persisted'; id: number }
+  /**
+   * A persisted session's machine is being saved: the screen as it is once the output sent
+   * before this message is drawn, for the session to keep (answered by `screen`, same `id`).
+   */
+  | { type: 'screen-wanted'; id: number }
+  /**
+   * The resumed session's screen as it was saved: drawn before the resumed machine's output
+   * (which comes after this message).
+   */
+  | { type: 'saved-screen'; data: string }
   /**
    * A persisted session was stored: the bytes it takes now, where, and whether the whole machine
    * was saved (else the disks' pages only).

@@ -20,7 +20,7 @@ import {
   type HostMessage,
   OUTPUT_WINDOW,
 } from './protocol.js';
-import { Persistence, type SessionStart } from './persist/persistence.js';
+import { Persistence, SCREEN_TIMEOUT_MS, type SessionStart } from './persist/persistence.js';
 import { lockSession } from './persist/session-lock.js';
 import { openSessionStore } from './persist/session-store.js';
 import type { ChunkSource } from './snapshot/lazy-ram.js';
@@ -191,6 +191,23 @@ async function restore(
 /** The persisted session (the element's `persist`), once opened. */
 let persistence: Persistence | undefined;
 
+/** Screens asked of the page (`screen-wanted`), by request id. */
+const screens = new Map<number, (data: string | undefined) => void>();
+let nextScreen = 1;
+
+/**
+ * The page's screen, asked now: the output posted before this request is on it (the page draws
+ * messages in order), and Persistence gives up waiting after a while.
+ */
+function askScreen(): Promise<string | undefined> {
+  const id = nextScreen++;
+  post({ type: 'screen-wanted', id });
+  return new Promise<string | undefined>((resolve) => {
+    screens.set(id, resolve);
+    setTimeout(() => resolve(undefined), SCREEN_TIMEOUT_MS);
+  }).finally(() => screens.delete(id));
+}
+
 /**
  * Opens the session stored under `key`, if this tab can have it (session-lock.ts), and says
  * where it starts from. A session that cannot be stored here at all runs in memory, said once.
@@ -218,6 +235,7 @@ async function openSession(key: string, manifest: ImageManifest): Promise<Sessio
         stored: (bytes, kind, machine, ms) => post({ type: 'storage', bytes, kind, machine, ms }),
         problem: (code, message) => fail(code, message, false),
       },
+      { screen: askScreen },
     );
     return await persistence.start();
   } catch (error) {
@@ -303,6 +321,9 @@ async function boot(message: BootMessage): Promise<void> {
   let diskPages: Map<number, Uint8Array>[] | undefined;
   if (session.kind === 'machine') {
     resumed = await resumeSession(session.snapshot, message, manifest, manifestUrl);
+    // The screen the reader left, drawn before anything the resumed machine prints.
+    const screen = resumed ? await persistence!.savedScreen() : undefined;
+    if (screen) post({ type: 'saved-screen', data: screen });
     if (!resumed) diskPages = await sessionDisks();
   } else if (session.kind === 'disks') diskPages = session.pages;
   const restored = resumed || (!diskPages && (await restore(message, manifest, manifestUrl)));
@@ -492,6 +513,9 @@ scope.addEventListener('message', (event: MessageEvent<HostMessage>) => {
       break;
     case 'persist':
       void persistNow(message.id);
+      break;
+    case 'screen':
+      screens.get(message.id)?.(message.data);
       break;
     case 'stats': {
       const hart = host.machine?.hart;

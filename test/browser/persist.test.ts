@@ -1,8 +1,8 @@
 // `persist` (issue 14): each terminal runs in a page of its own (an iframe), which the test
 // reloads, as a reader would. A file written and synced is there after the reload with the same
-// SHA-256; the shell's variable and working directory survive (the machine is resumed); another
-// key sees none of it; reset() wipes it; a second page with the same key runs in memory and says
-// so. Real OPFS, real Web Locks, the real busybox image.
+// SHA-256; the shell's variable and working directory survive (the machine is resumed), and so
+// does the screen; another key sees none of it; reset() wipes it; a second page with the same key
+// runs in memory and says so. Real OPFS, real Web Locks, the real busybox image.
 import { expect } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
 import { idbStore } from '../../src/engine/persist/idb-store.js';
@@ -87,6 +87,9 @@ async function until(probe: () => boolean, ms: number, what: string): Promise<vo
   }
 }
 
+const screenText = (el: LinuxTerminal) =>
+  el.shadowRoot!.querySelector('.xterm-rows')?.textContent ?? '';
+
 const readyCount = (page: Page, n: number) =>
   until(() => page.ready.length >= n, 60_000, `ready #${n}`);
 
@@ -115,12 +118,17 @@ describe('persist', function () {
     await el.exec('head -c 4000000 /dev/urandom > /root/big && sync');
     const { output: sum } = await el.exec('sha256sum /root/big');
     // The shell of the reader, not exec()'s: what only a resumed machine keeps.
-    el.send('cd /tmp; X=42\n');
+    el.send('cd /tmp; X=42; echo "SCREEN-$((6*7))-MARK"\n');
     const before = page.stored();
     await until(() => page.stored() > before, 20_000, 'the session to be stored');
+    expect(page.output()).to.contain('SCREEN-42-MARK');
     await reload(page);
     await readyCount(page, 2);
     expect(page.ready[1]).to.deep.equal({ restored: true, resumed: true });
+    // The screen the reader left is drawn again, once: the resumed machine prints no more of it.
+    expect(page.output()).not.to.contain('SCREEN-42-MARK');
+    await until(() => screenText(page.el()).includes('SCREEN-42-MARK'), 5_000, 'the saved screen');
+    expect(screenText(page.el()).split('SCREEN-42-MARK').length).to.equal(2);
     expect((await page.el().exec('sha256sum /root/big')).output).to.equal(sum);
     page.el().send('echo "[$X:$PWD]"\n');
     await until(() => page.output().includes('[42:/tmp]'), 20_000, 'the shell to answer');

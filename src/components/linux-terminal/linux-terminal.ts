@@ -3,6 +3,7 @@ import { property, query, state } from 'lit/decorators.js';
 import { classMap } from 'lit/directives/class-map.js';
 import { Terminal } from '@xterm/xterm';
 import { FitAddon } from '@xterm/addon-fit';
+import type { SerializeAddon } from '@xterm/addon-serialize';
 import type {
   EngineErrorCode,
   EngineMessage,
@@ -42,7 +43,7 @@ import { xtermStyles } from './xterm-css.generated.js';
 import type { FileOptions, ReadFileOptions } from './file-types.js';
 export type { FileOptions, ReadFileOptions };
 import { writeNote } from './terminal-note.js';
-import { SessionKeeper, sessionKey } from './session-keeper.js';
+import { SAVED_SCROLLBACK_LINES, SessionKeeper, sessionKey } from './session-keeper.js';
 import { clearSessionStore } from '../../engine/persist/session-store.js';
 
 export interface LinuxTerminalOutputDetail {
@@ -245,6 +246,8 @@ export class LinuxTerminal extends LitElement {
 
   private terminal?: Terminal;
   private fit?: FitAddon;
+  /** xterm.js's serialize addon on `terminal`, loaded when a `persist` session first saves. */
+  private serializer?: { terminal: Terminal; addon: SerializeAddon };
   private worker?: Worker;
   /** Gives back this machine's start slot (boot-gate.ts), or withdraws its request. */
   private releaseBootSlot?: () => void;
@@ -1205,6 +1208,19 @@ export class LinuxTerminal extends LitElement {
         break;
       case 'persisted':
         break; // a removed element's Worker ends on it (session-keeper.ts)
+      case 'screen-wanted': {
+        const worker = this.worker;
+        void this.serializeScreen().then(
+          (data) =>
+            worker?.postMessage({ type: 'screen', id: message.id, data } satisfies HostMessage),
+          () => worker?.postMessage({ type: 'screen', id: message.id } satisfies HostMessage),
+        );
+        break;
+      }
+      case 'saved-screen':
+        // The resumed session's screen as the reader left it; the machine's output follows.
+        this.writeAside(message.data);
+        break;
       case 'error':
         if (message.fatal) this.fail(message.code, message.message);
         else this.warn(message.code, message.message);
@@ -1229,6 +1245,41 @@ export class LinuxTerminal extends LitElement {
     queueOutput(terminal, data, (chars) => {
       if (terminal === this.terminal) this.post({ type: 'output-ack', chars });
     });
+  }
+
+  /**
+   * Writes `text` that is not the guest's output (a warning, a saved screen) after the output
+   * queued so far; the Worker does not count it, so it is not acknowledged.
+   */
+  private writeAside(text: string): void {
+    const terminal = this.terminal;
+    if (!terminal) return;
+    if (this.progressShown) {
+      terminal.write(ERASE_PROGRESS);
+      this.progressShown = false;
+    }
+    drawNow(terminal);
+    terminal.write(text);
+  }
+
+  /**
+   * The screen as text that redraws it (xterm.js's serialize addon: a `persist` session keeps it
+   * with the machine), once the output that reached this element before the request is drawn;
+   * undefined without a terminal.
+   */
+  private async serializeScreen(): Promise<string | undefined> {
+    const terminal = this.terminal;
+    if (!terminal) return undefined;
+    if (this.serializer?.terminal !== terminal) {
+      const { SerializeAddon } = await import('@xterm/addon-serialize');
+      if (terminal !== this.terminal) return undefined;
+      const addon = new SerializeAddon();
+      terminal.loadAddon(addon);
+      this.serializer = { terminal, addon };
+    }
+    drawNow(terminal);
+    await new Promise<void>((resolve) => terminal.write('', resolve));
+    return this.serializer.addon.serialize({ scrollback: SAVED_SCROLLBACK_LINES });
   }
 
   /** Draws the output still waiting for a frame now (the guest's last words, before an overlay). */
@@ -1256,7 +1307,7 @@ export class LinuxTerminal extends LitElement {
    */
   private warn(code: LinuxTerminalErrorDetail['code'], message: string): void {
     if (code === 'invalid-attribute') console.warn(`<linux-terminal> ${message}`);
-    else this.queueOutput(`\r\n\x1b[33m${message}\x1b[0m\r\n`);
+    else this.writeAside(`\r\n\x1b[33m${message}\x1b[0m\r\n`);
     this.emit<LinuxTerminalErrorDetail>('linux-terminal-error', { code, message, fatal: false });
   }
 

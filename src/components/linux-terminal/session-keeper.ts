@@ -2,8 +2,15 @@
 // asked to store the session: when the page is hidden (another tab, a closed tab, a reload: the
 // Worker may be ended soon after, so this is the last chance) and before a removed element's
 // Worker is ended. The Worker stores the disks at each guest flush, and the machine a moment after
-// activity, by itself.
+// activity, by itself; with the machine it keeps the terminal's screen, which the element
+// serializes when asked (`screen-wanted`) and draws back first on resume (`saved-screen`).
 import type { EngineMessage, HostMessage } from '../../engine/protocol.js';
+
+/**
+ * Lines of scrollback kept with a saved machine, besides the visible screen (xterm.js keeps 1000
+ * by default): what a resumed reader can scroll back to.
+ */
+export const SAVED_SCROLLBACK_LINES = 1000;
 
 /** How long a removed element's Worker is given to store its session before it is ended. */
 export const PERSIST_ON_REMOVAL_MS = 5_000;

@@ -37,6 +37,29 @@ export const SAVE_AFTER_ACTIVITY_MS = 1000;
  * and lose where it is.
  */
 export const STORE_AFTER_WRITE_MS = 200;
+/**
+ * How long one save may take before it is given up: storage that never answers (a browser bug, a
+ * disk gone) must not hold the guest's flush, or every later save, for ever. Past it, the session
+ * goes on in memory (`storage-failed`) and the flush completes.
+ */
+export const STORAGE_TIMEOUT_MS = 15_000;
+/** How long a machine save waits for the page's screen (ScreenSource) before it saves without. */
+export const SCREEN_TIMEOUT_MS = 1_000;
+
+/**
+ * The terminal's screen as text that redraws it (scrollback included), asked for at the instant
+ * the machine is paused for a save: everything the machine printed before that instant is on it,
+ * nothing after. Undefined when there is no screen to keep.
+ */
+export type ScreenSource = () => Promise<string | undefined>;
+
+/** What Persistence.open() may be given besides the store and the image. */
+export interface PersistenceOptions {
+  /** Where a machine save takes the screen from (the page's terminal). */
+  screen?: ScreenSource;
+  /** STORAGE_TIMEOUT_MS unless given (tests). */
+  storageTimeoutMs?: number;
+}
 
 /** What the page hears of its session: bytes stored, and problems (none fatal). */
 export interface PersistenceEvents {
@@ -95,6 +118,7 @@ export class Persistence {
     private readonly image: SessionImage,
     private readonly fingerprints: string[],
     private readonly events: PersistenceEvents,
+    private readonly options: PersistenceOptions,
   ) {
     this.written = image.disks.map(() => new Map());
   }
@@ -103,9 +127,10 @@ export class Persistence {
     store: SessionStore,
     image: SessionImage,
     events: PersistenceEvents,
+    options: PersistenceOptions = {},
   ): Promise<Persistence> {
     const fingerprints = await Promise.all(image.disks.map((disk) => diskFingerprint(disk)));
-    const persistence = new Persistence(store, image, fingerprints, events);
+    const persistence = new Persistence(store, image, fingerprints, events, options);
     await persistence.read();
     return persistence;
   }
@@ -158,6 +183,20 @@ export class Persistence {
       return { kind: 'machine', snapshot: record.machine };
     }
     return this.storedDisks();
+  }
+
+  /**
+   * The screen saved with the machine start() returned, if any: undefined when there is none, or
+   * it cannot be read (a resumed machine with an empty screen is no harm).
+   */
+  async savedScreen(): Promise<string | undefined> {
+    const screen = this.record?.screen;
+    if (!screen || !this.record?.machine) return undefined;
+    try {
+      return new TextDecoder().decode(await this.blob(screen.sha256, screen.size));
+    } catch {
+      return undefined;
+    }
   }
 
   /** The latest stored disks' pages, read and checked (for a cold boot on them). */
@@ -267,7 +306,8 @@ export class Persistence {
       const changed = await this.flushChanged();
       const machine = this.record?.machine;
       const flushed = (this.record?.flushedSinceMachine ?? false) || (flush && changed);
-      if (changed || !this.record) await this.writeRecord(machine, machine && flushed);
+      if (changed || !this.record)
+        await this.writeRecord(machine, machine && flushed, this.record?.screen);
     });
   }
 
@@ -302,14 +342,19 @@ export class Persistence {
       if (!host?.machine || host.machine.stopped || host.execsPending) return;
       const overlays = host.machine.overlays;
       this.pausing = true;
+      const asked: { screen?: Promise<string | undefined> } = {};
       const { manifest, blobs } = await host
         .save({
           standalone: false,
           // Only what neither the image nor this store holds yet is copied out of the machine.
           want: (sha256) => !this.image.imageBlobs.has(sha256) && !this.store.blobs.has(sha256),
-          // The saved disks hold every page written up to the save's instant: later writes are
-          // the next flush's.
-          paused: () => overlays.forEach((overlay) => overlay?.forgetChanged()),
+          paused: () => {
+            // The saved disks hold every page written up to the save's instant: later writes
+            // are the next flush's.
+            overlays.forEach((overlay) => overlay?.forgetChanged());
+            // The screen as of this instant (asked now, answered while the save goes on).
+            asked.screen = this.options.screen?.().catch(() => undefined);
+          },
         })
         .finally(() => (this.pausing = false));
       manifest.disks.forEach((disk, i) => (this.written[i] = new Map(disk.written)));
@@ -319,14 +364,22 @@ export class Persistence {
         name && !this.image.imageBlobs.has(name) ? [i] : [],
       );
       manifest.workingSet = [...new Set([...changed, ...(this.image.workingSet ?? [])])];
+      const text = asked.screen && (await within(asked.screen, SCREEN_TIMEOUT_MS));
+      let screenRef: BlobRef | undefined;
+      if (text) {
+        const bytes = new TextEncoder().encode(text);
+        screenRef = { sha256: await sha256Hex(bytes), size: bytes.length };
+        blobs.set(screenRef.sha256, bytes);
+      }
       await this.store.writeBlobs(blobs);
-      await this.writeRecord(manifest);
+      await this.writeRecord(manifest, false, screenRef);
     });
   }
 
   private async writeRecord(
     machine: SnapshotManifest | undefined,
     flushedSinceMachine = false,
+    screen?: BlobRef,
   ): Promise<void> {
     const previous = this.record?.machine;
     const disks: SnapshotDisk[] = this.written.map((pages, i) => ({
@@ -341,6 +394,7 @@ export class Persistence {
       disks,
       machine,
       flushedSinceMachine: machine && flushedSinceMachine,
+      screen: machine && screen,
       savedAt: Date.now(),
     };
     await this.store.writeRecord(JSON.stringify(record));
@@ -350,6 +404,7 @@ export class Persistence {
     for (const disk of disks) for (const [, sha256] of disk.written) if (sha256) named.add(sha256);
     // The machine's own disks are among its blobs (snapshotBlobs).
     if (machine) for (const { sha256 } of snapshotBlobs(machine)) named.add(sha256);
+    if (record.screen) named.add(record.screen.sha256);
     await this.store.deleteBlobs([...this.store.blobs.keys()].filter((name) => !named.has(name)));
     this.events.stored(
       this.bytes,
@@ -369,13 +424,22 @@ export class Persistence {
     return next;
   }
 
-  /** Runs `work` unless persistence stopped; a failure stops it, said once. */
+  /**
+   * Runs `work` unless persistence stopped; a failure, or storage that does not answer within
+   * the storage timeout, stops it, said once.
+   */
   private async guarded(work: () => Promise<void>): Promise<void> {
     if (this.stopped) return;
     this.workStarted = performance.now();
+    const ms = this.options.storageTimeoutMs ?? STORAGE_TIMEOUT_MS;
     try {
-      await work();
+      const done = await within(
+        work().then(() => true),
+        ms,
+      );
+      if (!done) throw new Error(`the browser's storage did not answer within ${ms / 1000} s`);
     } catch (error) {
+      if (this.stopped) return;
       this.stopped = true;
       const quota = isQuotaError(error);
       this.events.problem(
@@ -386,4 +450,13 @@ export class Persistence {
       );
     }
   }
+}
+
+/** `promise`'s value, or undefined if it has not settled within `ms` (its rejection is thrown). */
+function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }

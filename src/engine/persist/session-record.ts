@@ -8,6 +8,7 @@ import {
   type SnapshotManifest,
   snapshotProblem,
 } from '../snapshot/snapshot-manifest.js';
+import { type BlobRef, isBlobRef } from '../image/blob-ref.js';
 import { MIN_MEMORY_MIB } from '../memory-size.js';
 
 export const SESSION_FORMAT = 'linux-terminal-session';
@@ -22,6 +23,11 @@ export interface SessionRecord {
   disks: SnapshotDisk[];
   /** The machine as last saved, its disks as they were then (`machine.disks`). */
   machine?: SnapshotManifest;
+  /**
+   * The terminal's screen when `machine` was saved (xterm.js's serialize addon: text and escape
+   * sequences, scrollback included), UTF-8: written back before the resumed machine's output.
+   */
+  screen?: BlobRef;
   /** The guest flushed its disks after `machine` was saved: it is not resumed. */
   flushedSinceMachine?: boolean;
   /** When it was last written (ms since the epoch). */
@@ -44,7 +50,12 @@ export function parseSessionRecord(text: string): SessionRecord {
     workingSet: [],
     kernel: record.kernel,
   });
-  const problem = disks ?? (record.machine && snapshotProblem(record.machine, 'machine.'));
+  const problem =
+    disks ??
+    (record.machine && snapshotProblem(record.machine, 'machine.')) ??
+    (record.screen !== undefined && !isBlobRef(record.screen)
+      ? 'its screen is not a blob'
+      : undefined);
   if (problem) throw new Error(problem);
   return record;
 }
