@@ -75,6 +75,7 @@ async function start(image: string, boot: 'snapshot' | 'cold', python = false): 
         boot: string;
         ready: Promise<void>;
         exec(c: string): Promise<{ exitCode: number }>;
+        send(text: string): void;
       };
       el.autorun = true;
       el.image = image;
@@ -282,9 +283,11 @@ console.log(
   `loaded from dist/ (as served, uncompressed here): ${[...new Set(transferred)].join('; ')}`,
 );
 // `persist` (busybox): a session writes 1 MB to its disk and syncs; the whole machine's save that
-// follows (its duration, what the session then takes in storage); the page reloaded, and the
-// time from the element's connection to the resumed prompt, against the image's own restore
-// measured above. Real reloads of the page, real OPFS.
+// follows (its duration, what the session then takes in storage); then a line typed and the page
+// hidden (a `pagehide` event, which the element answers by storing the session at once): the time
+// from the event to the machine stored; the page reloaded, and the time from the element's
+// connection to the resumed prompt, against the image's own restore measured above. Real reloads
+// of the page, real OPFS.
 async function persistedStart(key: string, write?: string) {
   return page.evaluate(
     async (key, write) => {
@@ -295,6 +298,7 @@ async function persistedStart(key: string, write?: string) {
         persist: string;
         ready: Promise<void>;
         exec(c: string): Promise<{ exitCode: number }>;
+        send(text: string): void;
       };
       el.autorun = true;
       el.image = 'busybox';
@@ -303,22 +307,35 @@ async function persistedStart(key: string, write?: string) {
       el.addEventListener('linux-terminal-ready', (e) => {
         resumed = (e as CustomEvent<{ resumed: boolean }>).detail.resumed;
       });
-      const saves: Saved[] = [];
+      const saves: (Saved & { at: number })[] = [];
       el.addEventListener('linux-terminal-storage', (e) =>
-        saves.push((e as CustomEvent<Saved>).detail),
+        saves.push({ ...(e as CustomEvent<Saved>).detail, at: performance.now() }),
       );
+      const machineSave = async (from: number) => {
+        const deadline = performance.now() + 30_000;
+        let found: (Saved & { at: number }) | undefined;
+        while (!(found = saves.slice(from).find((s) => s.machine)) && performance.now() < deadline)
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        return found;
+      };
       const started = performance.now();
       document.body.append(el);
       await el.ready;
       const ms = performance.now() - started;
       let saved: Saved | undefined;
+      let hiddenMs: number | undefined;
       if (write) {
         if ((await el.exec(write)).exitCode !== 0) throw new Error(`${write} failed`);
-        const deadline = performance.now() + 30_000;
-        while (!(saved = saves.find((s) => s.machine)) && performance.now() < deadline)
-          await new Promise((resolve) => setTimeout(resolve, 50));
+        saved = await machineSave(0);
+        el.send('X=typed-before-hide\r');
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        const from = saves.length;
+        const hidden = performance.now();
+        window.dispatchEvent(new PageTransitionEvent('pagehide'));
+        const stored = await machineSave(from);
+        hiddenMs = stored && stored.at - hidden;
       }
-      return { ms, resumed, saved };
+      return { ms, resumed, saved, hiddenMs };
     },
     key,
     write,
@@ -327,6 +344,7 @@ async function persistedStart(key: string, write?: string) {
 {
   const resumes: number[] = [];
   const saves: number[] = [];
+  const hides: number[] = [];
   let bytes = 0;
   let kind = '';
   for (let i = 0; i < runs; i++) {
@@ -334,6 +352,8 @@ async function persistedStart(key: string, write?: string) {
     const first = await persistedStart(key, 'head -c 1000000 /dev/urandom > /root/mb && sync');
     if (!first.saved) throw new Error('persist: the machine was not saved within 30 s');
     saves.push(first.saved.ms);
+    if (first.hiddenMs === undefined) throw new Error('persist: nothing stored after pagehide');
+    hides.push(first.hiddenMs);
     bytes = first.saved.bytes;
     kind = first.saved.kind;
     await page.reload({ waitUntil: 'load' });
@@ -349,6 +369,7 @@ async function persistedStart(key: string, write?: string) {
   console.log(`persist (busybox, ${kind}), ${runs} runs, median (min–max):`);
   console.log(`  saving the machine after writing 1 MB and sync  ${spread(saves)}`);
   console.log(`  the session then takes                          ${kib(bytes)} (last run)`);
+  console.log(`  page hidden (pagehide) → machine stored         ${spread(hides)}`);
   console.log(`  reload → resumed prompt                         ${spread(resumes)}`);
 }
 

@@ -2,6 +2,7 @@
 // Both directions are plain structured-clonable objects discriminated by `type`.
 import type { JitStats } from './jit/translator.js';
 import type { ImageErrorCode } from './image/image-error.js';
+import type { FileAnswer, FileRequest } from './file-requests.js';
 
 /** Machine-readable error codes shown to page authors. */
 export type EngineErrorCode =
@@ -71,22 +72,8 @@ export type HostMessage =
   | { type: 'exec'; id: number; command: string; maxOutput?: number }
   /** Gives up exec `id` (its timeout passed): dropped if waiting, killed in the guest if running. */
   | { type: 'exec-cancel'; id: number }
-  /**
-   * Writes `data` (transferred) to the guest's `path`, whole or not at all; a relative path starts
-   * at /root, or with `relativeTo: 'shell'` at the console shell's working folder. Answered by
-   * `file-written` or `file-error`, same `id`.
-   */
-  | {
-      type: 'write-file';
-      id: number;
-      path: string;
-      data: Uint8Array<ArrayBuffer>;
-      relativeTo?: 'home' | 'shell';
-    }
-  /** Reads the guest's file `path`: answered by `file-read` or `file-error`, same `id`. */
-  | { type: 'read-file'; id: number; path: string }
-  /** Gives up file request `id` (its timeout passed): a write not finished is not kept. */
-  | { type: 'file-cancel'; id: number }
+  /** Files in and out of the guest (file-requests.ts). */
+  | FileRequest
   /** Takes a snapshot of the running machine: answered by `saved` or `save-error`, same `id`. */
   | { type: 'save'; id: number }
   /** Asks for the machine's figures: answered by `stats`, same `id`. */
@@ -155,12 +142,8 @@ export type EngineMessage =
   /** `stopped`: the machine stopped before it could be saved. */
   | { type: 'save-error'; id: number; code: EngineErrorCode | 'stopped'; message: string }
   | { type: 'exec-result'; id: number; exitCode: number; output: string; truncated: boolean }
-  /** Answer to `write-file`: the file is whole in the guest at `path` (absolute). */
-  | { type: 'file-written'; id: number; path: string }
-  /** Answer to `read-file`: the file's bytes (transferred). */
-  | { type: 'file-read'; id: number; data: Uint8Array<ArrayBuffer> }
-  /** A file request failed: `code` is a FileErrorCode (src/engine/guest-files.ts). */
-  | { type: 'file-error'; id: number; code: string; message: string }
+  /** Answers to file requests (file-requests.ts). */
+  | FileAnswer
   /** Answer to `stats`; undefined figures when no machine runs. */
   | { type: 'stats'; id: number; stats?: MachineStats }
   /** The command channel refused exec `id` (`busy`, `command-too-large`). */

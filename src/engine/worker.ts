@@ -72,12 +72,7 @@ function startCodegen(): Codegen {
 }
 const commands = host.commands;
 /** writeFile() and readFile(): the bytes cross to and from the page transferred, not copied. */
-const files = new FileRequests(host, {
-  written: (id, path) => post({ type: 'file-written', id, path }),
-  read: (id, data) =>
-    scope.postMessage({ type: 'file-read', id, data } satisfies EngineMessage, [data.buffer]),
-  failed: (id, code, message) => post({ type: 'file-error', id, code, message }),
-});
+const files = new FileRequests(host, (answer, transfer) => scope.postMessage(answer, transfer));
 /** Whether the machine runs (created, and not stopped yet): what a save needs. */
 let running = false;
 /** After a restore: whether lt-resume has renewed the guest (typed input waits for it). */
@@ -500,13 +495,9 @@ scope.addEventListener('message', (event: MessageEvent<HostMessage>) => {
       host.cancelExec(message.id);
       break;
     case 'write-file':
-      files.write(message.id, message.path, message.data, message.relativeTo);
-      break;
     case 'read-file':
-      files.read(message.id, message.path);
-      break;
     case 'file-cancel':
-      files.cancel(message.id);
+      files.handle(message);
       break;
     case 'save':
       void save(message.id);

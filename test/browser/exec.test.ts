@@ -2,24 +2,14 @@
 // command is killed in the guest and the next call works, and large outputs arrive whole or cut
 // at maxOutput.
 import { expect } from '@open-wc/testing';
-import '../../src/components/index.js';
 import type { LinuxTerminal } from '../../src/components/index.js';
-
-async function sha256(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
-}
+import { bootedTerminal, sha256Hex } from './support/page-helpers.js';
 
 describe('exec()', function () {
   this.timeout(300_000);
   let el: LinuxTerminal;
 
-  before(async () => {
-    el = document.createElement('linux-terminal');
-    el.autorun = true;
-    document.body.append(el);
-    await el.exec('true', { timeout: 120_000 });
-  });
+  before(async () => (el = await bootedTerminal()));
 
   after(() => el.remove());
 
@@ -63,7 +53,7 @@ describe('exec()', function () {
     const whole = await el.exec('cat /tmp/big', { maxOutput: 32 << 20, timeout: 120_000 });
     expect(whole.truncated).to.equal(false);
     expect(whole.output.length).to.equal(20_000_000);
-    expect(await sha256(whole.output)).to.equal(digest);
+    expect(await sha256Hex(whole.output)).to.equal(digest);
     const cut = await el.exec('yes', { maxOutput: 4096, timeout: 30_000 });
     expect(cut).to.deep.equal({ exitCode: 141, output: 'y\n'.repeat(2048), truncated: true });
   });

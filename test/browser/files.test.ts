@@ -3,44 +3,15 @@
 // download() hands the file to an <a download>, and a file dropped on the terminal lands in the
 // shell's working folder with a note on the screen.
 import { expect } from '@open-wc/testing';
-import '../../src/components/index.js';
 import type { LinuxTerminal } from '../../src/components/index.js';
-
-async function sha256(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', bytes);
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
-}
-
-async function rejection(promise: Promise<unknown>): Promise<Error & { code?: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error & { code?: string };
-  }
-  throw new Error('it did not reject');
-}
-
-/** Waits until `check` is true, polling. */
-async function until(check: () => boolean | Promise<boolean>, what: string, ms = 60_000) {
-  const deadline = performance.now() + ms;
-  while (!(await check())) {
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+import { bootedTerminal, rejection, screenText, sha256Hex, until } from './support/page-helpers.js';
 
 describe('files', function () {
   this.timeout(600_000);
   let el: LinuxTerminal;
-  /** What the terminal shows (the DOM renderer's rows). */
-  const screen = () => el.shadowRoot!.querySelector('.xterm-rows')?.textContent ?? '';
+  const screen = () => screenText(el);
 
-  before(async () => {
-    el = document.createElement('linux-terminal');
-    el.autorun = true;
-    document.body.append(el);
-    await el.exec('true', { timeout: 120_000 });
-  });
+  before(async () => (el = await bootedTerminal()));
 
   after(() => el.remove());
 
@@ -48,7 +19,7 @@ describe('files', function () {
     const data = new Uint8Array(50_000_000);
     for (let at = 0; at < data.length; at += 65536)
       crypto.getRandomValues(data.subarray(at, at + 65536));
-    const digest = await sha256(data);
+    const digest = await sha256Hex(data);
     // /tmp is a tmpfs: the guest's memory holds it, its 16 MiB disk would not.
     await el.writeFile('/tmp/big', data, { timeout: 300_000 });
     expect(data.length, "the page's own buffer is left to it").to.equal(50_000_000);
@@ -57,7 +28,7 @@ describe('files', function () {
     const back = await el.readFile('/tmp/big', { timeout: 300_000 });
     expect(back).to.be.instanceOf(Uint8Array);
     expect(back.length).to.equal(data.length);
-    expect(await sha256(back)).to.equal(digest);
+    expect(await sha256Hex(back)).to.equal(digest);
     await el.exec('rm /tmp/big');
   });
 
@@ -108,7 +79,7 @@ describe('files', function () {
 
   it("writes a dropped file to the shell's working folder and says so on the terminal", async () => {
     el.send('mkdir -p /root/dropzone && cd /root/dropzone\r');
-    await until(() => screen().includes(':~/dropzone# '), 'the shell in /root/dropzone');
+    await until(() => screen().includes(':~/dropzone# '), 60_000, 'the shell in /root/dropzone');
     const file = new File(['dropped bytes\n'], 'dropped.txt');
     const dataTransfer = new DataTransfer();
     dataTransfer.items.add(file);
@@ -128,6 +99,7 @@ describe('files', function () {
     expect(base.classList.contains('dragging')).to.equal(false);
     await until(
       () => screen().includes('linux-terminal: wrote dropped.txt (14 B) to /root/dropzone'),
+      60_000,
       'the note',
     );
     // The prompt is drawn again below the note.
@@ -141,7 +113,7 @@ describe('files', function () {
 
   it('says on the terminal why a dropped file could not be written', async () => {
     el.send('cd /proc\r');
-    await until(() => screen().includes(':/proc# '), 'the shell in /proc');
+    await until(() => screen().includes(':/proc# '), 60_000, 'the shell in /proc');
     const dataTransfer = new DataTransfer();
     dataTransfer.items.add(new File(['x'], 'nowhere.txt'));
     const base = el.shadowRoot!.querySelector<HTMLElement>('.base')!;
@@ -149,6 +121,7 @@ describe('files', function () {
     await until(
       () =>
         screen().includes('linux-terminal: nowhere.txt was not written: The guest does not allow'),
+      60_000,
       'the note of the failure',
     );
     el.send('cd\r');

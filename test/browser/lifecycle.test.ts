@@ -6,6 +6,7 @@ import { sendKeys } from '@web/test-runner-commands';
 import '../../src/components/index.js';
 import type { LinuxTerminal } from '../../src/components/index.js';
 import { HOLD_MS, bootSlots } from '../../src/components/linux-terminal/boot-gate.js';
+import { rejection, screenText, until } from './support/page-helpers.js';
 
 /** Counts the page's Workers: how many exist now, the most at once, and how many were made. */
 function countWorkers() {
@@ -43,14 +44,6 @@ function countWorkers() {
 /** Lets the current task end (the element tears down what is still removed then). */
 const nextTask = (ms = 0) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!condition()) {
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await nextTask(50);
-  }
-}
-
 /** The promise's state right now. */
 async function stateOf(promise: Promise<unknown>): Promise<'pending' | 'resolved' | 'rejected'> {
   const marker = Symbol('pending');
@@ -60,15 +53,6 @@ async function stateOf(promise: Promise<unknown>): Promise<'pending' | 'resolved
   } catch {
     return 'rejected';
   }
-}
-
-async function rejection(promise: Promise<unknown>): Promise<Error & { code?: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error & { code?: string };
-  }
-  throw new Error(`expected a rejection, got ${JSON.stringify(await promise)}`);
 }
 
 /** Types `command` in the guest's shell and waits for `expected` in what the guest prints. */
@@ -88,9 +72,6 @@ async function typed(el: LinuxTerminal, command: string, expected: RegExp): Prom
 const focusInTerminal = (el: LinuxTerminal) =>
   !!el.shadowRoot!.activeElement &&
   el.shadowRoot!.activeElement === el.shadowRoot!.querySelector('.xterm textarea');
-
-const screenText = (el: LinuxTerminal) =>
-  el.shadowRoot!.querySelector('.xterm-rows')?.textContent ?? '';
 
 describe('<linux-terminal> lifecycle', () => {
   let workers: ReturnType<typeof countWorkers>;

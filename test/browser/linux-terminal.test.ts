@@ -2,6 +2,7 @@ import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import '../../src/components/index.js';
 import type { LinuxTerminal } from '../../src/components/index.js';
 import type { HostMessage } from '../../src/engine/protocol.js';
+import { until } from './support/page-helpers.js';
 
 /** Collects everything the element's guest prints. */
 function record(el: HTMLElement): { text: () => string } {
@@ -10,22 +11,6 @@ function record(el: HTMLElement): { text: () => string } {
     text += event.detail.data;
   });
   return { text: () => text };
-}
-
-async function until(
-  condition: () => boolean,
-  timeoutMs: number,
-  what: string,
-  seen?: () => string,
-): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!condition()) {
-    if (performance.now() > deadline)
-      throw new Error(
-        `timed out waiting for ${what}${seen ? `; the last output was:\n${seen().slice(-800)}` : ''}`,
-      );
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 /** Counts Workers the page creates and terminates, to check that removal cleans up. */

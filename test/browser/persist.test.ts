@@ -8,6 +8,7 @@ import { executeServerCommand } from '@web/test-runner-commands';
 import { idbStore } from '../../src/engine/persist/idb-store.js';
 import { opfsStore } from '../../src/engine/persist/opfs-store.js';
 import type { SessionStore } from '../../src/engine/persist/session-store.js';
+import { screenText, until } from './support/page-helpers.js';
 import type {
   LinuxTerminal,
   LinuxTerminalErrorDetail,
@@ -78,17 +79,6 @@ async function reload(page: Page): Promise<void> {
   page.frame.contentWindow!.location.reload();
   await loaded;
 }
-
-async function until(probe: () => boolean, ms: number, what: string): Promise<void> {
-  const deadline = performance.now() + ms;
-  while (!probe()) {
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-const screenText = (el: LinuxTerminal) =>
-  el.shadowRoot!.querySelector('.xterm-rows')?.textContent ?? '';
 
 const readyCount = (page: Page, n: number) =>
   until(() => page.ready.length >= n, 60_000, `ready #${n}`);

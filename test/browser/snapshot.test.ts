@@ -12,6 +12,7 @@ import type {
   LinuxTerminalReadyDetail,
 } from '../../src/components/linux-terminal/linux-terminal.js';
 import type { ImageManifest } from '../../src/engine/image/manifest.js';
+import { rejection } from './support/page-helpers.js';
 
 const MANIFEST = '/src/images/busybox/dist/manifest.json';
 
@@ -64,15 +65,6 @@ function countWorkers(live: number) {
       Original.prototype.terminate = terminate;
     },
   };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<Error & { code?: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error & { code?: string };
-  }
-  throw new Error('expected a rejection');
 }
 
 /** Polls `probe` until it returns something, for at most `ms`. */

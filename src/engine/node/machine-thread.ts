@@ -5,6 +5,7 @@ import type { BootImage } from '../boot-image.js';
 import type { SnapshotManifest } from '../snapshot/snapshot-manifest.js';
 import type { FetchStats } from '../image/blob-fetcher.js';
 import type { CommandResult } from '../command-channel.js';
+import type { FileAnswer, FileRequest } from '../file-requests.js';
 import type { JitOptions, JitStats } from '../jit/translator.js';
 import { serveCodegen, type CodegenReply, type CodegenRequest } from '../jit/codegen.js';
 import { startModuleWorker } from './module-worker.js';
@@ -20,10 +21,8 @@ export type ThreadRequest =
   /** A command for the image's agent on hvc1 (command-channel.ts); exec-cancel gives it up. */
   | { type: 'exec'; id: number; command: string; maxOutput?: number }
   | { type: 'exec-cancel'; id: number }
-  /** Files in and out of the guest (guest-files.ts); file-cancel gives one up. */
-  | { type: 'write-file'; id: number; path: string; data: Uint8Array }
-  | { type: 'read-file'; id: number; path: string }
-  | { type: 'file-cancel'; id: number }
+  /** Files in and out of the guest (file-requests.ts); file-cancel gives one up. */
+  | FileRequest
   /** A module of translated code written and compiled on this side (jit/codegen.ts). */
   | { type: 'codegen-reply'; reply: CodegenReply };
 
@@ -68,9 +67,7 @@ export type ThreadEvent =
   | { type: 'error'; code: string; message: string }
   | { type: 'exec-result'; id: number; result: CommandResult }
   | { type: 'exec-error'; id: number; code: string; message: string }
-  | { type: 'file-written'; id: number; path: string }
-  | { type: 'file-read'; id: number; data: Uint8Array }
-  | { type: 'file-error'; id: number; code: string; message: string }
+  | FileAnswer
   /** A disk read failed: the guest sees an I/O error and goes on (not fatal in itself). */
   | { type: 'disk-error'; code: string; message: string };
 
@@ -134,32 +131,17 @@ export class MachineThread {
     options: { timeout?: number; maxOutput?: number } = {},
   ): Promise<CommandResult> {
     const id = this.nextExec++;
-    const timeout = options.timeout ?? 60_000;
-    return new Promise((resolve, reject) => {
-      if (this.ended) return reject(this.ended);
-      const done = () => {
-        clearTimeout(timer);
-        off();
-      };
-      const timer = setTimeout(() => {
-        done();
-        this.post({ type: 'exec-cancel', id });
-        const error = new Error(`exec: no answer from the guest within ${timeout} ms`);
-        reject(Object.assign(error, { code: 'timeout' }));
-      }, timeout);
-      const off = this.on((event) => {
-        if ((event.type === 'exec-result' || event.type === 'exec-error') && event.id === id) {
-          done();
-          if (event.type === 'exec-result') resolve(event.result);
-          else reject(Object.assign(new Error(event.message), { code: event.code }));
-        } else if (event.type === 'exit' || event.type === 'error') {
-          // (An error: e.g. a snapshot's RAM chunk the machine could not have.)
-          done();
-          reject(stoppedError(event));
-        }
-      });
-      this.post({ type: 'exec', id, command, maxOutput: options.maxOutput });
-    });
+    return this.request<CommandResult>(
+      'exec',
+      { type: 'exec', id, command, maxOutput: options.maxOutput },
+      (event) => {
+        if (event.type === 'exec-result' && event.id === id) return { value: event.result };
+        if (event.type === 'exec-error' && event.id === id)
+          return { error: Object.assign(new Error(event.message), { code: event.code }) };
+      },
+      { type: 'exec-cancel', id },
+      options.timeout,
+    );
   }
 
   /**
@@ -167,37 +149,51 @@ export class MachineThread {
    * the absolute path. Rejects with the file's code (guest-files.ts), or `timeout` after
    * `timeout` ms (default 60 s), when a write not finished is given up and not kept.
    */
-  async writeFile(
-    path: string,
-    data: Uint8Array,
-    options: { timeout?: number } = {},
-  ): Promise<string> {
+  writeFile(path: string, data: Uint8Array, options: { timeout?: number } = {}): Promise<string> {
     // A copy of its own, handed over whole (the caller's may be a view of a larger or pooled buffer).
     const bytes = new Uint8Array(data);
-    const event = await this.fileRequest(
-      (id) => ({ type: 'write-file', id, path, data: bytes }),
+    const id = this.nextFile++;
+    return this.request(
+      'writeFile',
+      { type: 'write-file', id, path, data: bytes },
+      (event) =>
+        event.type === 'file-written' && event.id === id
+          ? { value: event.path }
+          : fileError(event, id),
+      { type: 'file-cancel', id },
       options.timeout,
       [bytes.buffer],
     );
-    return (event as Extract<ThreadEvent, { type: 'file-written' }>).path;
   }
 
   /** The bytes of the guest's file `path` (relative to /root); rejects like writeFile. */
-  async readFile(path: string, options: { timeout?: number } = {}): Promise<Uint8Array> {
-    const event = await this.fileRequest(
-      (id) => ({ type: 'read-file', id, path }),
+  readFile(path: string, options: { timeout?: number } = {}): Promise<Uint8Array> {
+    const id = this.nextFile++;
+    return this.request(
+      'readFile',
+      { type: 'read-file', id, path },
+      (event) =>
+        event.type === 'file-read' && event.id === id
+          ? { value: event.data }
+          : fileError(event, id),
+      { type: 'file-cancel', id },
       options.timeout,
     );
-    return (event as Extract<ThreadEvent, { type: 'file-read' }>).data;
   }
 
-  /** Sends a file request and waits for its answer, the machine's end, or the timeout. */
-  private fileRequest(
-    request: (id: number) => ThreadRequest,
+  /**
+   * Posts `request` and waits for its answer (`answer` turns the request's own events into a
+   * value or an error, and others into undefined), the machine's end, or `timeout` ms (default
+   * 60 s), when `cancel` is posted and the promise rejects with code `timeout`.
+   */
+  private request<T>(
+    what: string,
+    request: ThreadRequest,
+    answer: (event: ThreadEvent) => { value: T } | { error: Error } | undefined,
+    cancel: ThreadRequest,
     timeout = 60_000,
     transfer: ArrayBuffer[] = [],
-  ): Promise<Extract<ThreadEvent, { type: 'file-written' | 'file-read' }>> {
-    const id = this.nextFile++;
+  ): Promise<T> {
     return new Promise((resolve, reject) => {
       if (this.ended) return reject(this.ended);
       const done = () => {
@@ -206,27 +202,23 @@ export class MachineThread {
       };
       const timer = setTimeout(() => {
         done();
-        this.post({ type: 'file-cancel', id });
-        const error = new Error(`no answer from the guest within ${timeout / 1000} s`);
+        this.post(cancel);
+        const error = new Error(`${what}: no answer from the guest within ${timeout} ms`);
         reject(Object.assign(error, { code: 'timeout' }));
       }, timeout);
       const off = this.on((event) => {
-        if (
-          (event.type === 'file-written' ||
-            event.type === 'file-read' ||
-            event.type === 'file-error') &&
-          event.id === id
-        ) {
+        const answered = answer(event);
+        if (answered) {
           done();
-          if (event.type === 'file-error')
-            reject(Object.assign(new Error(event.message), { code: event.code }));
-          else resolve(event);
+          if ('value' in answered) resolve(answered.value);
+          else reject(answered.error);
         } else if (event.type === 'exit' || event.type === 'error') {
+          // (An error: e.g. a snapshot's RAM chunk the machine could not have.)
           done();
           reject(stoppedError(event));
         }
       });
-      this.worker.postMessage(request(id), transfer);
+      this.worker.postMessage(request, transfer);
     });
   }
 
@@ -296,4 +288,10 @@ export class MachineThread {
   terminate(): Promise<number> {
     return this.worker.terminate();
   }
+}
+
+/** A file request's error event, as the error its promise rejects with (undefined otherwise). */
+function fileError(event: ThreadEvent, id: number): { error: Error } | undefined {
+  if (event.type === 'file-error' && event.id === id)
+    return { error: Object.assign(new Error(event.message), { code: event.code }) };
 }

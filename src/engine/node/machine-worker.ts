@@ -21,11 +21,7 @@ const host = new MachineHost(
   startCodegen,
 );
 
-const files = new FileRequests(host, {
-  written: (id, path) => post({ type: 'file-written', id, path }),
-  read: (id, data) => post({ type: 'file-read', id, data }, [data.buffer]),
-  failed: (id, code, message) => post({ type: 'file-error', id, code, message }),
-});
+const files = new FileRequests(host, post);
 
 /** Translated code is written and compiled by the thread that started this one (jit/codegen.ts). */
 let codegen: CodegenClient | undefined;
@@ -113,13 +109,9 @@ port.on('message', async (request: ThreadRequest) => {
       host.cancelExec(request.id);
       break;
     case 'write-file':
-      files.write(request.id, request.path, request.data);
-      break;
     case 'read-file':
-      files.read(request.id, request.path);
-      break;
     case 'file-cancel':
-      files.cancel(request.id);
+      files.handle(request);
       break;
     case 'codegen-reply':
       codegen?.receive(request.reply);
