@@ -224,7 +224,7 @@ async function openSession(key: string, manifest: ImageManifest): Promise<Sessio
         kernel: manifest.kernel,
         disks: manifest.disks,
         imageBlobs: new Set(manifest.snapshot?.ram.chunks.filter((name) => name !== null)),
-        workingSet: manifest.snapshot?.workingSet,
+        snapshot: manifest.snapshot,
       },
       {
         stored: (bytes, kind, machine, ms) => post({ type: 'storage', bytes, kind, machine, ms }),

@@ -1,6 +1,7 @@
 // LazyRam over a plain RAM array and page map: stored chunks start missing, a pack brings pages
 // ahead of their chunks, a chunk that arrives later fills only what is still missing (never what
-// the guest wrote since), and recording mode fills one page per touch and lists them in order.
+// the guest wrote since), a pack's skipped slots are left alone, and recording mode fills one page
+// per touch and lists them in order.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PAGE_MISSING, PageMap } from '../../src/engine/page-map.js';
@@ -78,4 +79,21 @@ test('when a pack on its way fails, the touched page comes with its chunk', asyn
   assert.deepEqual(fetched, [2]);
   assert.equal(ram[9 * 4096], 3);
   assert.equal(map.firstMissing(8 * 4096, CHUNK), -1);
+});
+
+test('a pack slot marked skipped (-1) is neither filled nor waited for: its page comes with its chunk', async () => {
+  const { ram, map, lazy, fetched } = setup();
+  // Slot 0 (a page that changed since the pack was made) is skipped; slot 1 is page 13.
+  lazy.fillFromPack([-1, 13], new Uint8Array(2 * 4096).fill(7));
+  assert.equal(ram[13 * 4096], 7);
+  assert.equal(ram[0], 0, 'nothing written for the skipped slot');
+  let deliver!: (bytes: Uint8Array) => void;
+  lazy.expectPack([-1, 9], new Promise((resolve) => (deliver = resolve)));
+  await lazy.fill(0);
+  assert.deepEqual(fetched, [0], 'page 0 came with its chunk at once');
+  assert.equal(ram[0], 1);
+  deliver(new Uint8Array(2 * 4096).fill(8));
+  await lazy.fill(9 * 4096);
+  assert.equal(ram[9 * 4096], 8);
+  assert.equal(map.firstMissing(0, 4096), -1);
 });

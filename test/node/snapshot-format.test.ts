@@ -585,6 +585,13 @@ test('a working-set pack holds the working set pages in order, is checked, and i
   );
   assert.match(snapshotProblem({ ...packed, workingSetPages: [1, 1, 2] })!, /page 1 twice/);
   assert.match(snapshotProblem({ ...packed, workingSetPages: undefined })!, /go together/);
+  // A persisted session's machine names the pack with -1 for slots it must not use, any number
+  // of them; other negative numbers are not page indices.
+  assert.equal(snapshotProblem({ ...packed, workingSetPages: [-1, 1, -1] }), undefined);
+  assert.match(
+    snapshotProblem({ ...packed, workingSetPages: [-2, 1, 113] })!,
+    /must hold RAM page indices, not -2/,
+  );
 });
 
 test('a warm pack holds the pages the warm-up touched, is checked, and is a blob of the snapshot', async () => {

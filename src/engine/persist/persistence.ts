@@ -10,6 +10,7 @@ import type { BlobRef, DiskManifest } from '../image/manifest.js';
 import type { MachineHost } from '../machine-host.js';
 import type { ChunkSource } from '../snapshot/lazy-ram.js';
 import {
+  SKIPPED_PAGE,
   type SnapshotDisk,
   type SnapshotManifest,
   diskFingerprint,
@@ -85,8 +86,11 @@ export interface SessionImage {
   disks: DiskManifest[];
   /** The image's snapshot's RAM chunk names: blobs a session names without storing. */
   imageBlobs: ReadonlySet<string>;
-  /** The image's snapshot's working set: RAM chunks a restore needs first. */
-  workingSet?: readonly number[];
+  /**
+   * The image's snapshot, if it has one: its working set (RAM chunks a restore needs first) and
+   * its packs, which a saved machine names for the pages its RAM has not changed since.
+   */
+  snapshot?: SnapshotManifest;
 }
 
 /** Where a persisted session starts from. */
@@ -363,7 +367,8 @@ export class Persistence {
       const changed = manifest.ram.chunks.flatMap((name, i) =>
         name && !this.image.imageBlobs.has(name) ? [i] : [],
       );
-      manifest.workingSet = [...new Set([...changed, ...(this.image.workingSet ?? [])])];
+      manifest.workingSet = [...new Set([...changed, ...(this.image.snapshot?.workingSet ?? [])])];
+      this.nameImagePacks(manifest);
       const text = asked.screen && (await within(asked.screen, SCREEN_TIMEOUT_MS));
       let screenRef: BlobRef | undefined;
       if (text) {
@@ -374,6 +379,37 @@ export class Persistence {
       await this.store.writeBlobs(blobs);
       await this.writeRecord(manifest, false, screenRef);
     });
+  }
+
+  /**
+   * Names the image's packs in `manifest`, a saved machine's, with their pages in chunks the
+   * machine changed since the image's snapshot marked SKIPPED_PAGE: a resume then has the pages
+   * the image's restore needs first in one request or two (the browser's cache holds them),
+   * rather than chunk by chunk.
+   */
+  private nameImagePacks(manifest: SnapshotManifest): void {
+    const image = this.image.snapshot;
+    if (!image || image.ram.chunkSize !== manifest.ram.chunkSize) return;
+    const perChunk = manifest.ram.chunkSize / PAGE;
+    const usable = (pages: number[]) => {
+      const kept = pages.map((page) => {
+        const chunk = Math.floor(page / perChunk);
+        return page >= 0 && manifest.ram.chunks[chunk] === image.ram.chunks[chunk]
+          ? page
+          : SKIPPED_PAGE;
+      });
+      return kept.some((page) => page >= 0) ? kept : undefined;
+    };
+    const first = image.workingSetPages && usable(image.workingSetPages);
+    if (first && image.workingSetPack) {
+      manifest.workingSetPages = first;
+      manifest.workingSetPack = image.workingSetPack;
+    }
+    const warm = image.warmPages && usable(image.warmPages);
+    if (warm && image.warmPack) {
+      manifest.warmPages = warm;
+      manifest.warmPack = image.warmPack;
+    }
   }
 
   private async writeRecord(

@@ -88,7 +88,7 @@ export class LazyRam implements RamLoader {
       .catch(() => {})
       .finally(() => pages.forEach((page) => this.comingInPack.delete(page)));
     for (const page of pages)
-      if (this.pages.firstMissing(page * PAGE_SIZE, PAGE_SIZE) >= 0)
+      if (page >= 0 && this.pages.firstMissing(page * PAGE_SIZE, PAGE_SIZE) >= 0)
         this.comingInPack.set(page, filled);
   }
 
@@ -126,6 +126,8 @@ export class LazyRam implements RamLoader {
         `the working-set pack holds ${pack.length} bytes for ${pages.length} pages; take the snapshot again`,
       );
     pages.forEach((page, i) => {
+      // A slot not to be used (SKIPPED_PAGE): the page changed since the pack was made.
+      if (page < 0) return;
       const offset = page * PAGE_SIZE;
       if (this.pages.firstMissing(offset, PAGE_SIZE) < 0) return;
       this.ram.set(pack.subarray(i * PAGE_SIZE, (i + 1) * PAGE_SIZE), offset);

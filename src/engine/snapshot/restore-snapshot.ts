@@ -122,7 +122,9 @@ export async function restoreSnapshot(
         // 180 blobs instead of the two packs) and sent a page of many terminals a hundred
         // requests per terminal for the same blobs.
         const chunkOf = (page: number) => Math.floor((page * 4096) / snapshot.ram.chunkSize);
-        const inPack = new Set([...(pages ?? []), ...(warm?.pages ?? [])].map(chunkOf));
+        const inPack = new Set(
+          [...(pages ?? []), ...(warm?.pages ?? [])].filter((page) => page >= 0).map(chunkOf),
+        );
         ram.prefetch(snapshot.workingSet.filter((index) => !inPack.has(index)));
       },
     });

@@ -50,6 +50,8 @@ export interface SnapshotManifest {
   /**
    * The RAM pages (4 KiB, by index) the guest touched after a restore until shortly after its
    * prompt, in that order: finer than the working set's chunks, they are what the pack holds.
+   * -1 marks a slot of the pack a restore must not use: a persisted session's machine names its
+   * image's packs, with -1 where its RAM has changed since (persistence.ts).
    */
   workingSetPages?: number[];
   /**
@@ -149,6 +151,9 @@ export function snapshotProblem(value: unknown, at = ''): string | undefined {
   );
 }
 
+/** A pack slot not to be used (see SnapshotManifest.workingSetPages). */
+export const SKIPPED_PAGE = -1;
+
 /** What is wrong with a pack (`<name>Pages` and `<name>Pack`), or undefined. */
 function packProblem(
   s: SnapshotManifest,
@@ -163,6 +168,7 @@ function packProblem(
   const pagesPerChunk = s.ram.chunkSize / PAGE_BYTES;
   const seen = new Set<number>();
   for (const page of pages) {
+    if (page === SKIPPED_PAGE) continue;
     if (!Number.isInteger(page) || page < 0 || page >= s.ram.chunks.length * pagesPerChunk)
       return `"${at}${name}Pages" must hold RAM page indices, not ${JSON.stringify(page)}`;
     if (seen.has(page)) return `"${at}${name}Pages" lists page ${page} twice`;
