@@ -311,13 +311,6 @@ async function persistedStart(key: string, write?: string) {
       el.addEventListener('linux-terminal-storage', (e) =>
         saves.push({ ...(e as CustomEvent<Saved>).detail, at: performance.now() }),
       );
-      const machineSave = async (from: number) => {
-        const deadline = performance.now() + 30_000;
-        let found: (Saved & { at: number }) | undefined;
-        while (!(found = saves.slice(from).find((s) => s.machine)) && performance.now() < deadline)
-          await new Promise((resolve) => setTimeout(resolve, 10));
-        return found;
-      };
       const started = performance.now();
       document.body.append(el);
       await el.ready;
@@ -326,13 +319,20 @@ async function persistedStart(key: string, write?: string) {
       let hiddenMs: number | undefined;
       if (write) {
         if ((await el.exec(write)).exitCode !== 0) throw new Error(`${write} failed`);
-        saved = await machineSave(0);
+        // (Loops written out: a named function here would be wrapped by tsx in a helper the
+        // page does not have.)
+        let deadline = performance.now() + 30_000;
+        while (!(saved = saves.find((s) => s.machine)) && performance.now() < deadline)
+          await new Promise((resolve) => setTimeout(resolve, 10));
         el.send('X=typed-before-hide\r');
         await new Promise((resolve) => setTimeout(resolve, 100));
         const from = saves.length;
         const hidden = performance.now();
         window.dispatchEvent(new PageTransitionEvent('pagehide'));
-        const stored = await machineSave(from);
+        let stored: (Saved & { at: number }) | undefined;
+        deadline = performance.now() + 30_000;
+        while (!(stored = saves.slice(from).find((s) => s.machine)) && performance.now() < deadline)
+          await new Promise((resolve) => setTimeout(resolve, 10));
         hiddenMs = stored && stored.at - hidden;
       }
       return { ms, resumed, saved, hiddenMs };
