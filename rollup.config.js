@@ -18,6 +18,8 @@ const typescriptOptions = {
   exclude: [/src\/engine\/cpu\/(?!ops\.ts)/],
 };
 
+/** Libraries of the command line that stay imports (package.json dependencies). */
+const CLI_LIBRARIES = ['diff', 'markdown-it', 'parse5', 'tinyglobby'];
 export default [
   {
     input: { 'linux-terminal': 'src/components/index.ts' },
@@ -44,7 +46,11 @@ export default [
       sourcemap: true,
       chunkFileNames: 'chunks/[name]-[hash].js',
     },
-    external: (id) => id.startsWith('node:'),
+    // The snippet checker's libraries are the package's dependencies, installed beside it: left
+    // as imports (some are CommonJS, which this build does not convert).
+    external: (id) =>
+      id.startsWith('node:') ||
+      CLI_LIBRARIES.some((name) => id === name || id.startsWith(`${name}/`)),
     plugins: [urlAssets(), json(), nodeResolve(), typescript(typescriptOptions)],
   },
   {

@@ -1,5 +1,6 @@
 // The command-line entry: parses the subcommand and hands over to it. Returns the exit status.
 import pkg from '../../package.json' with { type: 'json' };
+import { checkCommand } from './check-command.js';
 import { elfCommand } from './elf-command.js';
 import { imageCommand } from './image-command.js';
 import { runCommand } from './run-command.js';
@@ -14,6 +15,7 @@ commands:
   elf            run a bare-metal RISC-V ELF until it reports PASS or FAIL through tohost
   image build    make an image folder (manifest.json + blobs/) from a kernel and disks
   snapshot save  boot an image and save the machine at its prompt, for run --state
+  check          run the runnable snippets of Markdown and HTML docs, and say which fail
   help           show this text
   version        print the package version
 
@@ -39,6 +41,8 @@ export async function main(argv: string[]): Promise<number> {
       return imageCommand(argv.slice(1));
     case 'snapshot':
       return snapshotCommand(argv.slice(1));
+    case 'check':
+      return checkCommand(argv.slice(1));
     case 'version':
     case '--version':
       console.log(pkg.version);

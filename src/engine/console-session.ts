@@ -105,16 +105,26 @@ export class ConsoleSession {
    */
   async exec(
     command: string,
-    options: { timeoutMs?: number; onChunk?: (text: string) => void } = {},
+    options: {
+      timeoutMs?: number;
+      onChunk?: (text: string) => void;
+      /**
+       * Run in the shell itself, as if typed: a `cd` or a variable stays for the next command
+       * (and an `exit` ends the shell). By default a subshell runs it.
+       */
+      inShell?: boolean;
+    } = {},
   ): Promise<{ output: string; exitCode: number }> {
     const marker = `__lt_done_${Math.random().toString(36).slice(2, 10)}__`;
     // The command goes in base64 so any quoting or newlines in it reach the shell unchanged, and
-    // into a subshell, so `exit N` ends the command with status N rather than the guest's shell.
+    // (unless inShell) into a subshell, so `exit N` ends the command with status N rather than the
+    // guest's shell.
     const encoded = btoa(String.fromCharCode(...new TextEncoder().encode(command)));
+    const [open, close] = options.inShell ? ['{ ', '; }'] : ['(', ')'];
     this.inbox = [];
     const report = `printf '%s%d\\n' ${marker} $?`;
     if (encoded.length <= LONGEST_TYPED_COMMAND) {
-      this.send(`(eval "$(echo ${encoded} | base64 -d)"); ${report}\n`);
+      this.send(`${open}eval "$(echo ${encoded} | base64 -d)"${close}; ${report}\n`);
     } else {
       // With echo off, the shell reads a line as the terminal gives it, and a terminal line holds
       // at most 4095 characters (Linux n_tty): a longer command goes in short lines, through a
@@ -123,7 +133,7 @@ export class ConsoleSession {
       const lines = encoded.match(/.{1,76}/g)!.join('\n');
       this.send(
         // One command line, its here-document after it: no prompt between the two.
-        `base64 -d > ${file} <<'${marker}' && (eval "$(cat ${file}; rm -f ${file})"); ${report}\n${lines}\n${marker}\n`,
+        `base64 -d > ${file} <<'${marker}' && ${open}eval "$(cat ${file}; rm -f ${file})"${close}; ${report}\n${lines}\n${marker}\n`,
       );
     }
     const parts: string[] = [];
