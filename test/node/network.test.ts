@@ -452,3 +452,10 @@ test('a malformed request line is answered 400 and closed', async () => {
   assert.match(client.text(), /^HTTP\/1\.1 400 Bad Request\r\n/);
   net.close();
 });
+
+test('a connection that sends no whole request is answered 408 after the timeout', async () => {
+  const { net, frames } = network({ fetchTimeoutMs: 300 });
+  const client = await exchange(net, frames, 22, 'SSH-2.0-client-speaks-first-but-no-http');
+  assert.match(client.text(), /^HTTP\/1\.1 408 Request Timeout\r\n[^]*within 0\.3 s\n$/);
+  net.close();
+});

@@ -49,12 +49,20 @@ export class FetchExchange {
   private state: 'reading' | 'fetching' | 'done' = 'reading';
   private readonly abort = new AbortController();
   private drained: (() => void) | undefined;
+  /** A connection that never sends a whole request (another protocol, a stalled client) ends. */
+  private readonly requestTimer: ReturnType<typeof setTimeout>;
 
   constructor(
     /** Where the guest connected: a virtual host's address, the gateway, or any other. */
     private readonly destination: { address: Ipv4; port: number },
     private readonly options: FetchExchangeOptions,
-  ) {}
+  ) {
+    const seconds = options.timeoutMs / 1000;
+    this.requestTimer = setTimeout(
+      () => this.refuse(408, `no whole request came within ${seconds} s`),
+      options.timeoutMs,
+    );
+  }
 
   attach(connection: TcpConnection): void {
     this.connection = connection;
@@ -84,6 +92,7 @@ export class FetchExchange {
 
   /** The connection is gone: stop the fetch, if one is under way. */
   closed(): void {
+    clearTimeout(this.requestTimer);
     this.state = 'done';
     this.abort.abort(new Error('the guest closed the connection'));
     this.drained?.();
@@ -112,6 +121,7 @@ export class FetchExchange {
       return this.refuse(413, `the request body is over ${MAX_REQUEST_BODY} bytes`);
     if (this.received.length < head.length + length) return;
     const body = this.received.slice(head.length, head.length + length);
+    clearTimeout(this.requestTimer);
     this.state = 'fetching';
     void this.exchange(head, body);
   }
@@ -220,6 +230,7 @@ export class FetchExchange {
 
   /** Answers with an error status and a one-line reason, and closes. */
   private refuse(status: number, reason: string): void {
+    clearTimeout(this.requestTimer);
     if (this.state === 'done') return;
     this.state = 'done';
     const text = `${status} ${STATUS_TEXT[status]}: ${reason}\n`;
@@ -245,6 +256,7 @@ export class FetchExchange {
 
 const STATUS_TEXT: Record<number, string> = {
   400: 'Bad Request',
+  408: 'Request Timeout',
   413: 'Content Too Large',
   431: 'Request Header Fields Too Large',
   501: 'Not Implemented',
