@@ -40,10 +40,12 @@ export class VirtioNet implements VirtioDeviceType {
   /**
    * @param mac the guest's MAC address (6 bytes), read by the driver from the config space
    * @param onFrame a frame the guest sent (without the virtio header), to the host's network
+   * @param onRoom the guest took waiting frames: the host's network may send more
    */
   constructor(
     readonly mac: Uint8Array,
     private readonly onFrame: (frame: Uint8Array) => void,
+    private readonly onRoom?: () => void,
   ) {
     if (mac.length !== 6) throw new RangeError('a MAC address is 6 bytes');
   }
@@ -127,6 +129,7 @@ export class VirtioNet implements VirtioDeviceType {
   private readonly deliver = (): void => {
     const t = this.transport;
     const queue = t.queues[0];
+    const waiting = this.pendingRx.length;
     while (this.pendingRx.length > 0 && queue.hasAvailable(t.memory)) {
       const chain = queue.pop(t.memory)!;
       const frame = this.pendingRx[0];
@@ -145,6 +148,8 @@ export class VirtioNet implements VirtioDeviceType {
       this.pendingRx.shift();
       queue.push(t.memory, chain.head, writeToBuffers(t.memory, chain.writable, packet));
     }
+    // After this piece of device work, not inside it: the network's answer comes back here.
+    if (this.onRoom && this.pendingRx.length < waiting) queueMicrotask(this.onRoom);
   };
 
   private transmit(): void {
