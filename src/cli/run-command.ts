@@ -153,6 +153,7 @@ export async function bootImageFrom(
         append: values.append,
         memoryMiB,
         cold: values.cold,
+        network: values.network !== undefined,
         state,
       },
       timeoutMs,
