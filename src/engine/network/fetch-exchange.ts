@@ -45,7 +45,12 @@ export interface FetchExchangeOptions {
 
 export class FetchExchange {
   private connection!: TcpConnection;
-  private received = new Uint8Array(0);
+  /** The request's bytes so far, kept in the pieces they came in (joined once whole). */
+  private readonly pieces: Uint8Array[] = [];
+  private receivedBytes = 0;
+  /** The request head, once it has all come; then the body's length. */
+  private head: RequestHead | undefined;
+  private bodyLength = 0;
   private state: 'reading' | 'fetching' | 'done' = 'reading';
   private readonly abort = new AbortController();
   private drained: (() => void) | undefined;
@@ -72,19 +77,17 @@ export class FetchExchange {
   data(bytes: Uint8Array): void {
     if (this.state !== 'reading') return;
     const limit = 64 * 1024 + MAX_REQUEST_BODY;
-    if (this.received.length + bytes.length > limit)
+    if (this.receivedBytes + bytes.length > limit)
       return this.refuse(413, `the request is over ${limit} bytes`);
-    const joined = new Uint8Array(this.received.length + bytes.length);
-    joined.set(this.received);
-    joined.set(bytes, this.received.length);
-    this.received = joined;
+    this.pieces.push(bytes.slice());
+    this.receivedBytes += bytes.length;
     this.tryStart();
   }
 
   /** The guest closed its side: a request not whole by now never will be. */
   end(): void {
     if (this.state !== 'reading') return;
-    if (this.received.length === 0) {
+    if (this.receivedBytes === 0) {
       this.state = 'done';
       this.connection.end();
     } else this.refuse(400, 'the connection closed before the request was whole');
@@ -104,26 +107,46 @@ export class FetchExchange {
   }
 
   private tryStart(): void {
-    let head: RequestHead | undefined;
-    try {
-      head = parseRequestHead(this.received);
-    } catch (error) {
-      if (error instanceof HttpRequestError) return this.refuse(error.status, error.message);
-      throw error;
+    if (!this.head) {
+      let head: RequestHead | undefined;
+      try {
+        // Only while the head is incomplete, so at most MAX_HEAD_BYTES and a segment are joined.
+        head = parseRequestHead(this.joined());
+      } catch (error) {
+        if (error instanceof HttpRequestError) return this.refuse(error.status, error.message);
+        throw error;
+      }
+      if (!head) return;
+      if (header(head, 'transfer-encoding'))
+        return this.refuse(501, 'chunked request bodies are not carried; send a Content-Length');
+      const length = Number(header(head, 'content-length') ?? '0');
+      if (!Number.isSafeInteger(length) || length < 0)
+        return this.refuse(400, 'the Content-Length is not a number');
+      if (length > MAX_REQUEST_BODY)
+        return this.refuse(413, `the request body is over ${MAX_REQUEST_BODY} bytes`);
+      this.head = head;
+      this.bodyLength = length;
     }
-    if (!head) return;
-    if (header(head, 'transfer-encoding'))
-      return this.refuse(501, 'chunked request bodies are not carried; send a Content-Length');
-    const length = Number(header(head, 'content-length') ?? '0');
-    if (!Number.isSafeInteger(length) || length < 0)
-      return this.refuse(400, 'the Content-Length is not a number');
-    if (length > MAX_REQUEST_BODY)
-      return this.refuse(413, `the request body is over ${MAX_REQUEST_BODY} bytes`);
-    if (this.received.length < head.length + length) return;
-    const body = this.received.slice(head.length, head.length + length);
+    const { head } = this;
+    if (this.receivedBytes < head.length + this.bodyLength) return;
+    const body = this.joined().slice(head.length, head.length + this.bodyLength);
     clearTimeout(this.requestTimer);
     this.state = 'fetching';
     void this.exchange(head, body);
+  }
+
+  /** The pieces received so far, as one array (and kept as one). */
+  private joined(): Uint8Array {
+    if (this.pieces.length !== 1) {
+      const whole = new Uint8Array(this.receivedBytes);
+      let at = 0;
+      for (const piece of this.pieces) {
+        whole.set(piece, at);
+        at += piece.length;
+      }
+      this.pieces.splice(0, this.pieces.length, whole);
+    }
+    return this.pieces[0] ?? new Uint8Array(0);
   }
 
   /** The URL the request is for: its Host (or, without one, the name behind the address). */

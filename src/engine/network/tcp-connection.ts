@@ -46,8 +46,13 @@ export class TcpConnection {
   private peerWindow: number;
   private readonly peerMss: number;
   private synAcked = false;
-  /** Bytes written and not acknowledged: sendBuffer[0] is sequence number sndUna (+1 before the SYN is acked). */
+  /**
+   * Bytes written and not acknowledged, sendBuffer[sendStart, sendStart + sendLength): the first
+   * is sequence number sndUna once the SYN is acknowledged. Acknowledged bytes only move
+   * sendStart; the rest moves down when a write needs the room behind it.
+   */
   private sendBuffer = new Uint8Array(16 * 1024);
+  private sendStart = 0;
   private sendLength = 0;
   private closing = false;
   private finSent = false;
@@ -87,17 +92,19 @@ export class TcpConnection {
   write(bytes: Uint8Array): void {
     if (this.closing || this.gone) return;
     if (bytes.length > this.room) throw new RangeError('TCP send buffer overflow');
-    if (this.sendLength + bytes.length > this.sendBuffer.length) {
-      const grown = new Uint8Array(
-        Math.min(
-          SEND_BUFFER_BYTES,
-          Math.max(this.sendBuffer.length * 2, this.sendLength + bytes.length),
-        ),
-      );
-      grown.set(this.sendBuffer.subarray(0, this.sendLength));
-      this.sendBuffer = grown;
+    if (this.sendStart + this.sendLength + bytes.length > this.sendBuffer.length) {
+      const needed = this.sendLength + bytes.length;
+      const buffer =
+        needed > this.sendBuffer.length
+          ? new Uint8Array(
+              Math.min(SEND_BUFFER_BYTES, Math.max(this.sendBuffer.length * 2, needed)),
+            )
+          : this.sendBuffer;
+      buffer.set(this.sendBuffer.subarray(this.sendStart, this.sendStart + this.sendLength));
+      this.sendBuffer = buffer;
+      this.sendStart = 0;
     }
-    this.sendBuffer.set(bytes, this.sendLength);
+    this.sendBuffer.set(bytes, this.sendStart + this.sendLength);
     this.sendLength += bytes.length;
     if (this.room === 0) this.wasFull = true;
     this.pump();
@@ -185,7 +192,7 @@ export class TcpConnection {
           ack: this.rcvNxt,
           flags: TCP_ACK | (length === unsent ? TCP_PSH : 0),
           window: RECEIVE_WINDOW,
-          payload: this.sendBuffer.slice(offset, offset + length),
+          payload: this.sendBuffer.slice(this.sendStart + offset, this.sendStart + offset + length),
         });
         this.advance(length);
         continue;
@@ -221,7 +228,7 @@ export class TcpConnection {
         this.finAcked = true;
         acked = this.sendLength;
       }
-      this.sendBuffer.copyWithin(0, acked, this.sendLength);
+      this.sendStart = this.sendLength === acked ? 0 : this.sendStart + acked;
       this.sendLength -= acked;
       this.sndUna = ack;
       if (seqDiff(ack, this.sndNxt) > 0) this.sndNxt = ack;
