@@ -90,6 +90,8 @@ export function describeStart(
       return 'booted cold (--memory: the snapshot has its own)';
     case 'append':
       return 'booted cold (--append: the snapshot has its own)';
+    case 'network':
+      return 'booted cold (--network: the snapshot has no network device)';
   }
   return image.image ? 'booted cold (the image has no snapshot)' : 'booted cold (--kernel)';
 }

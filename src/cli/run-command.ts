@@ -26,7 +26,7 @@ const DEFAULT_TIMEOUT_S = 120;
 /** How long the command may run, by default. */
 const DEFAULT_COMMAND_TIMEOUT_S = 600;
 
-export const runUsage = `usage: linux-terminal run [--image NAME|PATH|URL] [--cold] [--memory MiB] [--no-jit] [--stats]
+export const runUsage = `usage: linux-terminal run [--image NAME|PATH|URL] [--cold] [--memory MiB] [--network fetch] [--no-jit] [--stats]
            [--copy-in HOST:GUEST ...] [--copy-out GUEST:HOST ...] -- 'COMMAND'
        linux-terminal run [--image NAME|PATH|URL] --state DIR [--no-jit] [--stats] -- 'COMMAND'
        linux-terminal run --kernel FILE [--initrd FILE] [--append ARGS] [--memory MiB] [--no-jit] -- 'COMMAND'
@@ -55,6 +55,9 @@ said on stderr and the kernel boots instead.
   --copy-out GUEST:HOST
                       copy the guest's file GUEST to HOST (a folder: keeping the name) after
                       COMMAND, whatever its status; repeatable
+  --network fetch     give the guest a network (eth0, an address by DHCP): its HTTP requests are
+                      made by this process's fetch() (docs/network.md); boots cold, since the
+                      image's snapshot has no network device. Off by default
   --no-jit            interpret every instruction: no translation of hot guest code to
                       WebAssembly (slower; to compare, or to rule the translator out)
   --stats             print on stderr whether the machine was restored, the time to the prompt,
@@ -78,6 +81,7 @@ export const bootOptions = {
   timeout: { type: 'string' },
   cold: { type: 'boolean', default: false },
   state: { type: 'string' },
+  network: { type: 'string' },
   'no-jit': { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
@@ -91,11 +95,16 @@ export interface BootValues {
   memory?: string;
   cold?: boolean;
   state?: string;
+  network?: string;
 }
 
 /** What is wrong with the combination of boot options, if anything. */
 function bootOptionsProblem(values: BootValues): string | undefined {
+  if (values.network !== undefined && values.network !== 'fetch')
+    return `--network takes 'fetch' (the only network there is yet), not '${values.network}'`;
   if (values.state === undefined) return undefined;
+  if (values.network !== undefined)
+    return '--state restores a machine saved with its own devices; --network boots a new one: give one';
   if (values.kernel !== undefined)
     return '--state restores a snapshot on an image (--image), not on --kernel';
   if (values.cold) return '--state restores a snapshot and --cold boots the kernel: give one';
@@ -144,6 +153,7 @@ export async function bootImageFrom(
         append: values.append,
         memoryMiB,
         cold: values.cold,
+        network: values.network !== undefined,
         state,
       },
       timeoutMs,
@@ -229,7 +239,10 @@ export async function runCommand(argv: string[]): Promise<number> {
   const image = await bootImageFrom(values, 'run', timeoutMs);
   if (!image) return 2;
 
-  const guest = new GuestShell(image, { jit: !values['no-jit'] });
+  const guest = new GuestShell(image, {
+    jit: !values['no-jit'],
+    network: values.network === 'fetch' ? 'fetch' : undefined,
+  });
   // Not fatal: e.g. a restored guest whose clock could not be set.
   guest.thread.on((event) => {
     if (event.type === 'warning')

@@ -5,7 +5,7 @@ import { MachineThread } from '../engine/node/machine-thread.js';
 import { restoreFailure } from './machine-start.js';
 import { bootImageFrom, bootOptions } from './run-command.js';
 
-export const shellUsage = `usage: linux-terminal shell [--image NAME|PATH|URL] [--cold] [--memory MiB] [--timeout SECONDS] [--no-jit]
+export const shellUsage = `usage: linux-terminal shell [--image NAME|PATH|URL] [--cold] [--memory MiB] [--timeout SECONDS] [--network fetch] [--no-jit]
        linux-terminal shell [--image NAME|PATH|URL] --state DIR [--timeout SECONDS] [--no-jit]
        linux-terminal shell --kernel FILE [--initrd FILE] [--append ARGS] [--memory MiB] [--no-jit]
 
@@ -16,6 +16,8 @@ in DIR. A snapshot of the image that cannot be restored is said and the kernel b
 given with --state ends the session (status 2). --timeout (default 120) bounds the loading of
 the image. A failed disk read is reported and the session goes on (the guest sees an I/O error).
 --no-jit interprets every instruction (no translation of hot guest code to WebAssembly).
+--network fetch gives the guest a network whose HTTP requests this process's fetch() makes
+(docs/network.md); it boots cold, since the image's snapshot has no network device.
 `;
 
 const CTRL_A = 0x01;
@@ -51,7 +53,10 @@ export async function shellCommand(argv: string[]): Promise<number> {
   if (sized)
     image.cmdline =
       `${image.cmdline.replace(/(^|\s)console=\S+/g, '')} console=ttyS0 console=hvc0`.trim();
-  const machine = new MachineThread(image, { jit: !parsed.values['no-jit'] });
+  const machine = new MachineThread(image, {
+    jit: !parsed.values['no-jit'],
+    network: parsed.values.network === 'fetch' ? 'fetch' : undefined,
+  });
   const stdin = process.stdin;
   const raw = stdin.isTTY;
   return new Promise<number>((resolve) => {

@@ -20,17 +20,32 @@ import type { ChunkSource, LazyRam } from './snapshot/lazy-ram.js';
 import { type SnapshotImage, restoreSnapshot } from './snapshot/restore-snapshot.js';
 import type { SnapshotManifest } from './snapshot/snapshot-manifest.js';
 import { type TakeOptions, type TakenSnapshot, takeSnapshot } from './snapshot/take-snapshot.js';
+import { VirtualNetwork } from './network/virtual-network.js';
+
+/**
+ * The guest's network (docs/network.md): 'fetch' gives it an eth0 whose HTTP requests the
+ * host's fetch() carries out; off (undefined) by default.
+ */
+export type NetworkMode = 'fetch';
+
+/** What the network asks for, beside the image. */
+export interface NetworkSpec {
+  network?: NetworkMode;
+  /** How long each fetch may wait for its answer and for each piece of its body (default 30 s). */
+  networkTimeoutMs?: number;
+}
 
 /** What to boot: a loaded image (its snapshot, if any, goes through restore() instead). */
-export type BootSpec = Omit<BootImage, 'snapshot'> & {
-  /** The translator of hot guest code (default on); `false` interprets everything. */
-  jit?: boolean | JitOptions;
-  /** Per disk: pages already written (a persisted session's disks), over the image's. */
-  diskPages?: Map<number, Uint8Array>[];
-};
+export type BootSpec = Omit<BootImage, 'snapshot'> &
+  NetworkSpec & {
+    /** The translator of hot guest code (default on); `false` interprets everything. */
+    jit?: boolean | JitOptions;
+    /** Per disk: pages already written (a persisted session's disks), over the image's. */
+    diskPages?: Map<number, Uint8Array>[];
+  };
 
 /** What to restore: a snapshot taken on `image`, its blobs, and the image's disks. */
-export interface RestoreSpec {
+export interface RestoreSpec extends NetworkSpec {
   snapshot: SnapshotManifest;
   image: SnapshotImage;
   /**
@@ -144,6 +159,11 @@ export class MachineHost {
   /** The codegen thread, started at the first machine that translates, kept for the next. */
   private codegen: Codegen | undefined;
 
+  /** The guest's network, when the spec asked for one. */
+  network: VirtualNetwork | undefined;
+  /** What the network makes the guest's requests with (replace before boot to change it). */
+  networkFetch: typeof fetch = (input, init) => fetch(input, init);
+
   /**
    * `startCodegen` starts a thread that writes and compiles translated code (jit/codegen.ts);
    * without one, or if it throws, the translator does that in the machine's own thread.
@@ -177,6 +197,7 @@ export class MachineHost {
       memoryMiB: spec.memoryMiB,
       disks: spec.disks?.map((source) => openDisk(source, this.fetcher)),
       jit: this.jitOptions(spec.jit),
+      network: this.startNetwork(spec),
     });
     spec.diskPages?.forEach((pages, i) => this.machine!.overlays[i]?.restorePages(pages));
     this.startInstructions = 0n;
@@ -221,6 +242,7 @@ export class MachineHost {
       disks: spec.disks.map((disk) => openDisk(disk, this.fetcher)),
       recordPages: spec.recordPages,
       jit: this.jitOptions(spec.jit),
+      network: this.startNetwork(spec),
     });
     // The machine first: restoring the channel sends what waits in it, through this.machine.
     this.image = spec.image;
@@ -240,6 +262,16 @@ export class MachineHost {
     restored.machine.hart.clearDirty();
     this.ramNames = spec.snapshot.ram.chunks;
     return this.machine;
+  }
+
+  /** A network for the next machine, if `spec` asks for one (the last one's is closed). */
+  private startNetwork(spec: NetworkSpec): VirtualNetwork | undefined {
+    this.network?.close();
+    this.network =
+      spec.network === 'fetch'
+        ? new VirtualNetwork({ fetch: this.networkFetch, fetchTimeoutMs: spec.networkTimeoutMs })
+        : undefined;
+    return this.network;
   }
 
   /** The machine's translator options, with the codegen thread when it translates. */
@@ -278,6 +310,7 @@ export class MachineHost {
   run(): Promise<MachineExit> {
     if (!this.machine) throw new Error('MachineHost.run before boot');
     const exit = this.machine.run().then((exit) => {
+      this.network?.close();
       if (this.ramFailure) throw this.ramFailure;
       return exit;
     });

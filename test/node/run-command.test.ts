@@ -34,6 +34,25 @@ test('--stats reports boot time, instructions and MIPS on stderr', () => {
   );
 });
 
+test('--network fetch: the guest gets 10.0.2.15 by DHCP, booted cold; another network is refused', () => {
+  const result = run(
+    '--network',
+    'fetch',
+    '--stats',
+    '--',
+    'ip -4 addr show eth0 | grep -o "inet [0-9./]*"',
+  );
+  assert.equal(result.stdout, 'inet 10.0.2.15/24\n');
+  assert.equal(result.status, 0);
+  assert.match(
+    result.stderr,
+    /start: booted cold \(--network: the snapshot has no network device\)/,
+  );
+  const wisp = run('--network', 'wisp', '--', 'true');
+  assert.equal(wisp.status, 2);
+  assert.match(wisp.stderr, /--network takes 'fetch'/);
+});
+
 test('an unknown image name is a clear error', () => {
   const result = run('--image', 'no-such-image', '--', 'true');
   assert.equal(result.status, 2);

@@ -7,6 +7,7 @@ import type { PlicState } from '../devices/plic.js';
 import type { GoldfishRtcState } from '../devices/goldfish-rtc.js';
 import type { VirtioMmioState } from '../devices/virtio/mmio.js';
 import type { VirtioConsoleState } from '../devices/virtio/console.js';
+import type { VirtioNetState } from '../devices/virtio/net.js';
 import { StateError, StateReader } from '../devices/state-error.js';
 import { fromBase64, toBase64 } from '../base64.js';
 
@@ -27,12 +28,14 @@ export interface MachineState {
   clint: ClintState;
   plic: PlicState;
   rtc: GoldfishRtcState;
-  /** The virtio-mmio transports, in slot order: console, command channel, entropy, disks. */
+  /** The virtio-mmio transports, in slot order: console, command channel, entropy, disks, net. */
   virtio: VirtioMmioState[];
   console: VirtioConsoleState;
   commandChannel: VirtioConsoleState;
   /** How many disks the machine has (virtio slots after the entropy device). */
   disks: number;
+  /** eth0's device, when the machine has a network (virtio slot after the disks). */
+  net?: VirtioNetState;
   /** What the host keeps beside the machine (the command channel's side), opaque here. */
   host?: Record<string, unknown>;
 }
@@ -54,7 +57,9 @@ export function checkMachineState(value: unknown): MachineState {
   r.integer('time', 0, Number.MAX_SAFE_INTEGER);
   r.string('hart', 1 << 20);
   const disks = r.integer('disks', 0, 16);
-  r.objects('virtio', 3 + disks);
+  const net = r.has('net') ? 1 : 0;
+  if (net) r.object('net');
+  r.objects('virtio', 3 + disks + net);
   for (const device of ['uart', 'clint', 'plic', 'rtc', 'console', 'commandChannel'])
     r.object(device);
   return state;

@@ -1,5 +1,6 @@
 // The virt board: one RV64GC hart, RAM, CLINT, PLIC, a 16550 UART, virtio-mmio devices
-// (console, block, entropy), the syscon for poweroff/reboot, SBI in the host, and a device tree.
+// (console, block, entropy; network when asked for), the syscon for poweroff/reboot, SBI in the
+// host, and a device tree.
 // It boots a Linux Image in S-mode the way firmware would (a0 = hart id, a1 = device tree) and
 // runs it in slices, sleeping while the guest waits for interrupts.
 import { Bus } from '../bus.js';
@@ -13,6 +14,9 @@ import { type BlockBackend, VirtioBlock } from '../devices/virtio/block.js';
 import { VirtioConsole } from '../devices/virtio/console.js';
 import { VirtioEntropy } from '../devices/virtio/entropy.js';
 import { VirtioMmio } from '../devices/virtio/mmio.js';
+import { VirtioNet } from '../devices/virtio/net.js';
+import { GUEST_MAC } from '../network/addresses.js';
+import type { NetworkBackend } from '../network/virtual-network.js';
 import { OverlayDisk } from '../disks/overlay-disk.js';
 import { Hart, StopReason } from '../hart.js';
 import type { JitOptions } from '../jit/translator.js';
@@ -60,6 +64,11 @@ export interface MachineOptions {
   wallClock?: () => number;
   /** The translator of hot guest code to wasm (default on); see HartOptions.jit. */
   jit?: boolean | JitOptions;
+  /**
+   * The network behind a virtio-net device (eth0), in the last virtio slot; without it the board
+   * has no network device, so its device tree and saved states are as before.
+   */
+  network?: NetworkBackend;
 }
 
 /** Where the content of RAM pages not restored yet comes from (a snapshot read lazily). */
@@ -114,6 +123,8 @@ export class VirtMachine {
   private readonly useHvc: boolean;
   private readonly transports: VirtioMmio[] = [];
   private readonly blocks: VirtioBlock[];
+  /** eth0, when the machine has a network. */
+  readonly net: VirtioNet | undefined;
   private readonly ramLoader: RamLoader | undefined;
   private lines = 0;
   /** When the guest last spent a whole slice running (not waiting in WFI). */
@@ -141,6 +152,11 @@ export class VirtMachine {
     readonly bus: Bus,
     private readonly options: MachineOptions,
     ramLoader?: RamLoader,
+    /**
+     * Whether the board has virtio-net: when booted, if it has a network; when restored, if the
+     * saved machine had the device (its network, if any, is then plugged in).
+     */
+    withNet = options.network !== undefined,
   ) {
     this.hart = hart;
     this.ramLoader = ramLoader;
@@ -175,7 +191,33 @@ export class VirtMachine {
     this.bus.map(map.UART_BASE, 0x100, 'uart', this.uart);
     // Slot order fixes guest names: hvc0 is the console, hvc1 the command channel.
     this.blocks = (options.disks ?? []).map((disk) => new VirtioBlock(disk, options.onDiskError));
-    const virtioTypes = [this.console, this.commandChannel, new VirtioEntropy(), ...this.blocks];
+    const { network } = options;
+    const net = withNet
+      ? new VirtioNet(
+          GUEST_MAC,
+          (frame) => network?.receive(frame),
+          () => network?.roomAvailable(),
+        )
+      : undefined;
+    this.net = net;
+    if (net)
+      network?.connect({
+        send: (frame) => {
+          const taken = net.receive(frame);
+          this.wake?.();
+          return taken;
+        },
+        get room() {
+          return net.rxRoom;
+        },
+      });
+    const virtioTypes = [
+      this.console,
+      this.commandChannel,
+      new VirtioEntropy(),
+      ...this.blocks,
+      ...(this.net ? [this.net] : []),
+    ];
     virtioTypes.forEach((type, slot) => {
       const transport = new VirtioMmio(type, memory, irq(map.VIRTIO_FIRST_IRQ + slot), {
         onPageMissing: (address) => this.fillPage(address),
@@ -212,7 +254,7 @@ export class VirtMachine {
       jit: options.jit,
     });
     const machine = new VirtMachine(hart, bus, options);
-    machine.boot(3 + (options.disks?.length ?? 0));
+    machine.boot(3 + (options.disks?.length ?? 0) + (machine.net ? 1 : 0));
     return machine;
   }
 
@@ -244,6 +286,7 @@ export class VirtMachine {
       bus,
       { ...options, kernel: new Uint8Array(0), cmdline: state.cmdline, memoryMiB: state.memoryMiB },
       options.ramLoader,
+      state.net !== undefined,
     );
     machine.restore(state);
     await options.loadRam?.(machine);
@@ -263,6 +306,7 @@ export class VirtMachine {
     this.uart.restoreState(state.uart);
     this.console.restoreState(state.console);
     this.commandChannel.restoreState(state.commandChannel);
+    if (state.net) this.net!.restoreState(state.net);
     this.transports.forEach((transport, slot) => transport.restoreState(state.virtio[slot]));
   }
 
@@ -297,6 +341,7 @@ export class VirtMachine {
         console: this.console.saveState(),
         commandChannel: this.commandChannel.saveState(),
         disks: this.blocks.length,
+        ...(this.net ? { net: this.net.saveState() } : {}),
       };
       const disks = this.blocks.map((block) =>
         block.backend instanceof OverlayDisk ? block.backend.writtenPages() : new Map(),

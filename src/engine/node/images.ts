@@ -58,6 +58,8 @@ export interface ImageRequest {
   memoryMiB?: number;
   /** Boot the kernel even when the image has a snapshot. */
   cold?: boolean;
+  /** The machine will have a network: the image's snapshot, taken without one, is not used. */
+  network?: boolean;
   /** A snapshot folder (snapshot.json + blobs/, `snapshot save --out`) to restore instead. */
   state?: string;
   /** Abandons the load: every request in flight is aborted (the CLI's --timeout). */
@@ -68,9 +70,10 @@ export interface ImageRequest {
 export interface LoadedBootImage extends BootImage {
   /**
    * The image has a snapshot that this boot does not restore, and why: asked to boot cold, or
-   * asked for a memory size or kernel command line of its own (a snapshot has its own).
+   * asked for a memory size or kernel command line of its own (a snapshot has its own), or for
+   * a network (the snapshot has no network device).
    */
-  snapshotSkipped?: 'cold' | 'memory' | 'append';
+  snapshotSkipped?: 'cold' | 'memory' | 'append' | 'network';
 }
 
 export async function loadBootImage(request: ImageRequest): Promise<LoadedBootImage> {
@@ -115,6 +118,7 @@ export async function loadBootImage(request: ImageRequest): Promise<LoadedBootIm
     if (request.cold) snapshotSkipped = 'cold';
     else if (request.memoryMiB !== undefined) snapshotSkipped = 'memory';
     else if (request.append) snapshotSkipped = 'append';
+    else if (request.network) snapshotSkipped = 'network';
     else snapshot = { snapshot: manifest.snapshot, blobs: new URL(manifest.blobs, url).href };
   }
   // With a snapshot to restore, the kernel and initramfs are only named: the machine's thread

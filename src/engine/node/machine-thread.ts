@@ -9,6 +9,7 @@ import type { FileAnswer, FileRequest } from '../file-requests.js';
 import type { JitOptions, JitStats } from '../jit/translator.js';
 import { serveCodegen, type CodegenReply, type CodegenRequest } from '../jit/codegen.js';
 import { startModuleWorker } from './module-worker.js';
+import type { NetworkMode } from '../machine-host.js';
 
 export type ThreadRequest =
   | ({ type: 'boot' } & MachineThreadOptions & BootImage)
@@ -32,6 +33,10 @@ export interface MachineThreadOptions {
   recordPages?: boolean;
   /** The translator of hot guest code (default on); `false` interprets everything. */
   jit?: boolean | JitOptions;
+  /** The guest's network (docs/network.md); off by default. */
+  network?: NetworkMode;
+  /** How long each of the network's fetches may wait (default 30 s). */
+  networkTimeoutMs?: number;
 }
 
 export type ThreadEvent =

@@ -38,7 +38,8 @@ port.on('message', async (request: ThreadRequest) => {
   switch (request.type) {
     case 'boot': {
       let restored = false;
-      if (request.snapshot && request.image) {
+      // An image's snapshot was taken without a network device: with one, the machine boots cold.
+      if (request.snapshot && request.image && !request.network) {
         try {
           await host.restore({
             ...request.snapshot,
