@@ -54,6 +54,13 @@ export default [
     plugins: [urlAssets(), json(), nodeResolve(), typescript(typescriptOptions)],
   },
   {
+    // Plugins for docs generators (package subpath exports: linux-terminal/markdown-it), run by
+    // the generator at build time, in Node.
+    input: { 'markdown-it': 'src/plugins/markdown-it.ts' },
+    output: { dir: 'dist/plugins', format: 'es', sourcemap: true },
+    plugins: [nodeResolve(), typescript(typescriptOptions)],
+  },
+  {
     input: 'service-worker/service-worker.ts',
     output: { file: 'dist/service-worker.js', format: 'iife', sourcemap: true },
     plugins: [

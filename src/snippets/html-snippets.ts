@@ -1,5 +1,6 @@
 // Runnable snippets in an HTML page (a built docs site, a MkDocs page): each `<linux-snippet>`
-// element runs the code block right before it, or the one its `for` attribute names by id. Its
+// element runs the code block right before it (a `<pre>`, or a generator's wrapper of one), or
+// the one its `for` attribute names by id. Its
 // attributes are the Markdown marker's (session, image, timeout, exit, match), and a child
 // `<pre slot="expected">` holds the expected output. parse5 reads the HTML as a browser does.
 import { parse } from 'parse5';
@@ -41,6 +42,17 @@ function previousElement(element: Element): Element | undefined {
   return undefined;
 }
 
+/**
+ * The code block `element` is: a `<pre>`, or an element holding one `<pre>` (a site generator's
+ * wrapper: VitePress puts a copy button and the language beside it, in a `<div>`).
+ */
+function codeBlock(element: Element | undefined): Element | undefined {
+  if (!element) return undefined;
+  if (element.tagName === 'pre') return element;
+  const pres = [...elements(element)].filter((e) => e.tagName === 'pre');
+  return pres.length === 1 ? pres[0] : undefined;
+}
+
 /** The runnable snippets of the HTML `text`, in document order, and the malformed ones. */
 export function htmlSnippets(
   text: string,
@@ -55,8 +67,8 @@ export function htmlSnippets(
     if (element.tagName !== 'linux-snippet') continue;
     const line = element.sourceCodeLocation?.startLine ?? 0;
     const target = attribute(element, 'for');
-    const block = target === undefined ? previousElement(element) : byId.get(target);
-    if (!block || block.tagName !== 'pre') {
+    const block = codeBlock(target === undefined ? previousElement(element) : byId.get(target));
+    if (!block) {
       problems.push({
         file,
         line,

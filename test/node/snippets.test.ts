@@ -1,12 +1,14 @@
 // The runnable-snippet syntax (src/snippets/): the `run` marker and its attributes, snippets found
-// in Markdown (with their expected blocks and lines) and in HTML (<linux-snippet>), and output
-// matching, exact and lenient.
+// in Markdown (with their expected blocks and lines) and in HTML (<linux-snippet>), output
+// matching, exact and lenient, and the markdown-it plugin, whose HTML the checker reads back.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseSnippetInfo } from '../../src/snippets/snippet-info.js';
-import { markdownSnippets } from '../../src/snippets/markdown-snippets.js';
+import { type Snippet, markdownSnippets } from '../../src/snippets/markdown-snippets.js';
 import { htmlSnippets } from '../../src/snippets/html-snippets.js';
 import { outputDiff, outputMatches } from '../../src/snippets/output-match.js';
+import MarkdownIt from 'markdown-it';
+import linuxTerminal from '../../src/plugins/markdown-it.js';
 
 describe('the run marker', () => {
   test('marks a block runnable after its language, with attributes', () => {
@@ -138,5 +140,81 @@ describe('output matching', () => {
     assert.match(diff, /^--- output\texpected/m);
     assert.match(diff, /^-goodbye$/m);
     assert.match(diff, /^\+hello$/m);
+  });
+});
+
+describe('the markdown-it plugin', () => {
+  const source = [
+    '# Steps',
+    '',
+    '```sh run session="one two" timeout=5',
+    'echo "<b>" && uname -m',
+    '```',
+    '',
+    '```output',
+    '<b>',
+    'riscv64',
+    '```',
+    '',
+    '```sh run exit=2 match=lenient',
+    'exit 2',
+    '```',
+    '',
+    '```sh',
+    'not run',
+    '```',
+    '',
+  ].join('\n');
+
+  test('renders the code block, then a <linux-snippet> holding the expected output', () => {
+    const html = new MarkdownIt().use(linuxTerminal, { image: 'debian' }).render(source);
+    assert.equal(
+      html,
+      [
+        '<h1>Steps</h1>',
+        '<pre><code class="language-sh">echo &quot;&lt;b&gt;&quot; &amp;&amp; uname -m',
+        '</code></pre>',
+        '<linux-snippet session="one two" image="debian" timeout="5"><pre slot="expected">',
+        '&lt;b&gt;',
+        'riscv64',
+        '</pre></linux-snippet>',
+        '<pre><code class="language-sh">exit 2',
+        '</code></pre>',
+        '<linux-snippet image="debian" exit="2" match="lenient"></linux-snippet>',
+        '<pre><code class="language-sh">not run',
+        '</code></pre>',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  test('what it writes, the checker reads back as the same snippets', () => {
+    const html = new MarkdownIt().use(linuxTerminal).render(source);
+    const fromHtml = htmlSnippets(html, 'x.html');
+    const fromMarkdown = markdownSnippets(source, 'x.md');
+    assert.deepEqual(fromHtml.problems, []);
+    const essence = (s: Snippet) => [s.code, s.expected, s.options];
+    assert.deepEqual(
+      fromHtml.snippets.map(essence),
+      fromMarkdown.snippets.map((s) =>
+        essence({ ...s, options: { ...s.options, language: 'sh' } }),
+      ),
+    );
+  });
+
+  test('a block wrongly marked stops the build with its line', () => {
+    assert.throws(
+      () => new MarkdownIt().use(linuxTerminal).render('text\n\n```sh run sesion=x\ntrue\n```\n'),
+      /the code block at line 3 is marked run, but unknown attribute "sesion"/,
+    );
+  });
+
+  test('inside a generator wrapper (VitePress puts the <pre> in a <div>), the checker still finds it', () => {
+    const html =
+      '<div class="language-sh"><button class="copy"></button><span class="lang">sh</span><pre class="shiki"><code>echo hi</code></pre></div>\n<linux-snippet></linux-snippet>';
+    assert.deepEqual(
+      htmlSnippets(html, 'v.html').snippets.map((s) => s.code),
+      ['echo hi\n'],
+    );
   });
 });
