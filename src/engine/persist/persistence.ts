@@ -23,6 +23,7 @@ import {
   parseSessionRecord,
 } from './session-record.js';
 import { type SessionStore, isQuotaError } from './session-store.js';
+import { boundedStore } from './bounded-store.js';
 
 const PAGE = 4096;
 /**
@@ -39,9 +40,9 @@ export const SAVE_AFTER_ACTIVITY_MS = 1000;
  */
 export const STORE_AFTER_WRITE_MS = 200;
 /**
- * How long one save may take before it is given up: storage that never answers (a browser bug, a
- * disk gone) must not hold the guest's flush, or every later save, for ever. Past it, the session
- * goes on in memory (`storage-failed`) and the flush completes.
+ * How long one storage call may take (bounded-store.ts: writes go in batches of a few MB, each
+ * with the whole bound) before storage is taken for dead: the session then goes on in memory
+ * (`storage-failed`) and a guest flush waiting for it completes.
  */
 export const STORAGE_TIMEOUT_MS = 15_000;
 /** How long a machine save waits for the page's screen (ScreenSource) before it saves without. */
@@ -134,7 +135,13 @@ export class Persistence {
     options: PersistenceOptions = {},
   ): Promise<Persistence> {
     const fingerprints = await Promise.all(image.disks.map((disk) => diskFingerprint(disk)));
-    const persistence = new Persistence(store, image, fingerprints, events, options);
+    const persistence = new Persistence(
+      boundedStore(store, options.storageTimeoutMs ?? STORAGE_TIMEOUT_MS),
+      image,
+      fingerprints,
+      events,
+      options,
+    );
     await persistence.read();
     return persistence;
   }
@@ -461,19 +468,14 @@ export class Persistence {
   }
 
   /**
-   * Runs `work` unless persistence stopped; a failure, or storage that does not answer within
-   * the storage timeout, stops it, said once.
+   * Runs `work` unless persistence stopped; a failure (storage that does not answer within
+   * STORAGE_TIMEOUT_MS among them) stops it, said once.
    */
   private async guarded(work: () => Promise<void>): Promise<void> {
     if (this.stopped) return;
     this.workStarted = performance.now();
-    const ms = this.options.storageTimeoutMs ?? STORAGE_TIMEOUT_MS;
     try {
-      const done = await within(
-        work().then(() => true),
-        ms,
-      );
-      if (!done) throw new Error(`the browser's storage did not answer within ${ms / 1000} s`);
+      await work();
     } catch (error) {
       if (this.stopped) return;
       this.stopped = true;
