@@ -53,6 +53,12 @@ export type HostMessage =
       boot?: 'snapshot' | 'cold';
       /** `false`: interpret every instruction (the element's `jit="off"`); the translator is on otherwise. */
       jit?: boolean;
+      /**
+       * `fetch`: the guest gets an eth0 whose HTTP requests this Worker's fetch() makes
+       * (docs/network.md); the machine then boots (the image's snapshot has no network device).
+       * None: no network device at all.
+       */
+      network?: 'fetch';
       /** A snapshot bundle (saveState()) to restore instead of the image's own snapshot. */
       state?: Uint8Array;
       /**

@@ -147,6 +147,8 @@ async function restore(
   const fromImage =
     snapshot &&
     message.boot !== 'cold' &&
+    // The image's snapshot has no network device: a network means a boot.
+    message.network === undefined &&
     (message.memoryMiB === undefined || message.memoryMiB === snapshot.memoryMiB);
   if (!message.state && !fromImage) return false;
   const from = message.state ? 'state' : 'image';
@@ -164,6 +166,7 @@ async function restore(
         blobs: bundle.blobs,
         disks,
         jit: message.jit,
+        network: message.network,
       });
     } else {
       // RAM comes chunk by chunk as the guest touches it, from the image's blobs: no kernel.
@@ -262,6 +265,7 @@ async function resumeSession(
       blobs: persistence!.source(fromImage),
       disks: manifestDisks(manifest, manifestUrl),
       jit: message.jit,
+      network: message.network,
     });
     return true;
   } catch (error) {
@@ -340,6 +344,7 @@ async function boot(message: BootMessage): Promise<void> {
       disks: image.disks,
       cmdline: terminalCmdline(image.cmdline),
       jit: message.jit,
+      network: message.network,
       // What a save names the snapshot's kernel and disks by.
       image: { name: manifest.name, kernel: manifest.kernel, disks: manifest.disks },
       diskPages,

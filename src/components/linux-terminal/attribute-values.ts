@@ -53,6 +53,19 @@ export function readBoot(boot: string | undefined | null): AttributeReading<Boot
 export type JitMode = 'on' | 'off';
 
 /** `jit`: `on` (the default: hot guest code is translated to wasm) or `off`; anything else is `on`. */
+/** `network`: off (no network device at all), or `fetch` (docs/network.md). */
+export type NetworkMode = 'off' | 'fetch';
+
+/** A misspelt value leaves the network off: a machine never reaches out unless clearly asked. */
+export function readNetwork(network: string | undefined | null): AttributeReading<NetworkMode> {
+  if (network === undefined || network === null) return { value: 'off' };
+  if (network === 'fetch') return { value: 'fetch' };
+  return {
+    value: 'off',
+    problem: `network="${network}" is not "fetch": the machine has no network. Set network="fetch" to let the guest's HTTP requests go out through the browser's fetch().`,
+  };
+}
+
 export function readJit(jit: string | undefined | null): AttributeReading<JitMode> {
   if (jit === undefined || jit === null || jit === 'on') return { value: 'on' };
   if (jit === 'off') return { value: 'off' };

@@ -27,8 +27,10 @@ export type { ExecOptions, ExecResult };
 import {
   type BootMode,
   type JitMode,
+  type NetworkMode,
   readBoot,
   readJit,
+  readNetwork,
   readMemory,
   readRows,
 } from './attribute-values.js';
@@ -181,6 +183,14 @@ export class LinuxTerminal extends LitElement {
    * WebAssembly (slower; to compare, or to rule the translator out). Read at each boot.
    */
   @property() jit: JitMode = 'on';
+
+  /**
+   * `fetch`: the guest gets a network (eth0, DHCP, names) whose HTTP requests the browser makes
+   * with fetch(), so only what this page could fetch itself is reachable (docs/network.md); the
+   * machine boots rather than restoring the image's snapshot. Unset: no network device at all.
+   * Read at each boot.
+   */
+  @property() network?: string;
 
   /** Shell lines typed after boot, one at each prompt; or use a child `<script type="text/x-shell">`. */
   @property() script?: string;
@@ -880,13 +890,15 @@ export class LinuxTerminal extends LitElement {
       if (boot.problem) this.warn('invalid-attribute', boot.problem);
       const jit = readJit(this.jit);
       if (jit.problem) this.warn('invalid-attribute', jit.problem);
+      const network = readNetwork(this.network);
+      if (network.problem) this.warn('invalid-attribute', network.problem);
       // Something on the screen at once; the engine's progress messages redraw the line.
       const slot = requestBootSlot(() =>
         // In a task of its own: the slot may come free inside another terminal's message.
         inOwnTask(() => {
           if (this.releaseBootSlot !== slot.release) return; // stopped while waiting
           try {
-            this.startWorker(image, memory.value, boot.value, jit.value, terminal);
+            this.startWorker(image, memory.value, boot.value, jit.value, network.value, terminal);
             terminal.write(drawProgress(progressText('download', 0, 0), terminal.cols));
           } catch (error) {
             this.failToStart(error);
@@ -957,6 +969,7 @@ export class LinuxTerminal extends LitElement {
     memoryMiB: number | undefined,
     boot: BootMode,
     jit: JitMode,
+    network: NetworkMode,
     terminal: Terminal,
   ): void {
     // Written out in full so that bundlers (rollup with scripts/rollup/url-assets.js, Vite)
@@ -997,6 +1010,7 @@ export class LinuxTerminal extends LitElement {
         script: this.scriptText(),
         boot,
         jit: jit === 'on',
+        network: network === 'fetch' ? 'fetch' : undefined,
         state,
         persist,
       } satisfies HostMessage,
