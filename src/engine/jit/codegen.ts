@@ -29,11 +29,42 @@ export interface CompiledUnits {
   /** Undefined when no entry could start a unit. */
   module: WebAssembly.Module | undefined;
   bytes: number;
-  /** The entries the module holds, as its functions u0, u1…; the others cannot start a unit. */
-  entries: number[];
+  /**
+   * The entries the module holds: function u`k` is entered at the host addresses `entries[k]`
+   * (all on one page); the others cannot start a unit.
+   */
+  entries: number[][];
 }
 
 export type CodegenReply = ({ id: number } & CompiledUnits) | { id: number; error: string };
+
+/**
+ * Scans one unit per page from `hosts` (host addresses of hot entries, grouped by page in the
+ * order their pages first appear); `read(page, offset)` gives an instruction halfword of the page
+ * at host address `page`. Returns the units and, for each, the host addresses it is entered at.
+ */
+export function scanPages(
+  hosts: number[],
+  read: (page: number, offset: number) => number,
+  decode: (raw: number) => DecodedInstruction,
+): { units: ScannedUnit[]; entries: number[][] } {
+  const pages = new Map<number, number[]>();
+  for (const host of hosts) {
+    const page = host & ~0xfff;
+    const offsets = pages.get(page);
+    if (offsets) offsets.push(host & 0xfff);
+    else pages.set(page, [host & 0xfff]);
+  }
+  const units: ScannedUnit[] = [];
+  const entries: number[][] = [];
+  for (const [page, offsets] of pages) {
+    const unit = scanUnit(offsets, (offset) => read(page, offset), decode);
+    if (!unit) continue;
+    units.push(unit);
+    entries.push(unit.entries.map((offset) => page + offset));
+  }
+  return { units, entries };
+}
 
 /** The bytes of one module holding `units` as its functions u0, u1… */
 export function writeModule(
@@ -60,16 +91,14 @@ function decoderFor(hart: WebAssembly.Module): (raw: number) => DecodedInstructi
 export async function serveCodegen(request: CodegenRequest): Promise<CodegenReply> {
   try {
     const decode = decoderFor(request.hart);
-    const units: ScannedUnit[] = [];
-    const entries: number[] = [];
-    for (const host of request.entries) {
-      const page = request.pages.get(host & ~0xfff)!;
-      const view = new DataView(page.buffer, page.byteOffset, page.byteLength);
-      const unit = scanUnit(host & 0xfff, (offset) => view.getUint16(offset, true), decode);
-      if (!unit) continue;
-      units.push(unit);
-      entries.push(host);
-    }
+    const views = new Map<number, DataView>();
+    for (const [page, bytes] of request.pages)
+      views.set(page, new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    const { units, entries } = scanPages(
+      request.entries,
+      (page, offset) => views.get(page)!.getUint16(offset, true),
+      decode,
+    );
     if (units.length === 0) return { id: request.id, module: undefined, bytes: 0, entries };
     const code = writeModule(units, request.layout, request.memoryPages);
     const module = await WebAssembly.compile(code as BufferSource);

@@ -1,6 +1,7 @@
 // Turns a scanned unit (unit-scan.ts) into a WebAssembly module. The generated function
-// `unit(pc: i64, budget: i32) -> i64` runs the guest from `pc` (the unit's entry) and returns the
-// pc to go on from, with the instructions it retired in JIT_RETIRED.
+// `unit(pc: i64, budget: i32) -> i64` runs the guest from `pc` (one of the unit's entries, told
+// apart by its page offset) and returns the pc to go on from, with the instructions it retired in
+// JIT_RETIRED.
 //
 // Shape: integer registers live in locals, loaded at entry (those the unit touches) and written
 // back at the one exit. Blocks sit in a loop around a br_table on the block number: falling into
@@ -168,7 +169,7 @@ class UnitWriter {
         .set(reg(r));
     w.get(PC).i64(~0xfffn).op(Opcode.I64And).set(BASE);
     w.i32(0).memory(Opcode.I64Load, 3, l.JIT_DATA_KEY).set(KEY);
-    w.i32(this.blockIndex.get(this.unit.entry)!).set(BLOCK);
+    this.entryBlock();
     const blocks = this.unit.blocks;
     const labels = blocks.map((_, k) => `b${k}`);
     w.block('out');
@@ -191,6 +192,21 @@ class UnitWriter {
     w.i32(0).get(RETIRED).memory(Opcode.I32Store, 2, l.JIT_RETIRED);
     w.get(NPC);
     return w.result();
+  }
+
+  /** BLOCK = the block of the entry at pc's page offset (the first entry's if none other). */
+  private entryBlock(): void {
+    const w = this.w;
+    const [first, ...others] = this.unit.entries;
+    w.i32(this.blockIndex.get(first)!);
+    if (others.length > 0) {
+      w.get(PC).op(Opcode.I32WrapI64).i32(0xfff).op(Opcode.I32And).set(SLOT);
+      for (const offset of others) {
+        w.i32(this.blockIndex.get(offset)!);
+        w.get(SLOT).i32(offset).op(Opcode.I32Ne).op(Opcode.Select);
+      }
+    }
+    w.set(BLOCK);
   }
 
   private block(b: UnitBlock): void {
