@@ -105,6 +105,49 @@ test('the hot entries of a page make one unit, entered at each, exactly as inter
   assert.ok(translatedInstructions > 100_000, JSON.stringify(result.jit));
 });
 
+test('entries crowded out of a full unit are translated in a unit of their own', async () => {
+  // g's loop falls through into a straight run of 1,600 compressed instructions, which fills its
+  // unit (MAX_UNIT_INSTRUCTIONS); h's loop, further down the same page and queued in the same
+  // batch, is left out of it.
+  const loop = (label: number) => [
+    '  li t0, 1000',
+    `${label}:`,
+    '  c.addi a0, 1',
+    '  addi t0, t0, -1',
+    `  bnez t0, ${label}b`,
+  ];
+  const program = assembleBytes(
+    [
+      '  li s0, 3000',
+      '  li a0, 0',
+      '2:',
+      '  call g',
+      '  call h',
+      '  addi s0, s0, -1',
+      '  bnez s0, 2b',
+      `  li t1, ${3000 * (1000 + 1600 + 1000)}`,
+      '  bne a0, t1, 3f',
+      report(1),
+      '3:',
+      report(3),
+      '  .balign 4096',
+      'g:',
+      ...loop(4),
+      '  .rept 1600',
+      '  c.addi a0, 1',
+      '  .endr',
+      '  ret',
+      'h:',
+      ...loop(5),
+      '  ret',
+    ].join('\n'),
+  );
+  const result = await runBareMetal(program, { jit: { threshold: 1 } });
+  assert.equal(result.outcome, 'pass');
+  const share = Number(result.jit!.translatedInstructions) / Number(result.instructions);
+  assert.ok(share > 0.9, `${(share * 100).toFixed(1)}% translated: ${JSON.stringify(result.jit)}`);
+});
+
 /**
  * A loop that calls `pages` functions, each on a page of its own (so each is a unit of its own),
  * 2000 times, and passes if they added one each time.

@@ -31,9 +31,11 @@ export interface CompiledUnits {
   bytes: number;
   /**
    * The entries the module holds: function u`k` is entered at the host addresses `entries[k]`
-   * (all on one page); the others cannot start a unit.
+   * (all on one page); the others cannot start a unit, but for `crowdedOut`.
    */
   entries: number[][];
+  /** Entries left out of a full unit (unit-scan.ts), to be translated in a later batch. */
+  crowdedOut: number[];
 }
 
 export type CodegenReply = ({ id: number } & CompiledUnits) | { id: number; error: string };
@@ -47,7 +49,7 @@ export function scanPages(
   hosts: number[],
   read: (page: number, offset: number) => number,
   decode: (raw: number) => DecodedInstruction,
-): { units: ScannedUnit[]; entries: number[][] } {
+): { units: ScannedUnit[]; entries: number[][]; crowdedOut: number[] } {
   const pages = new Map<number, number[]>();
   for (const host of hosts) {
     const page = host & ~0xfff;
@@ -57,13 +59,15 @@ export function scanPages(
   }
   const units: ScannedUnit[] = [];
   const entries: number[][] = [];
+  const crowdedOut: number[] = [];
   for (const [page, offsets] of pages) {
     const unit = scanUnit(offsets, (offset) => read(page, offset), decode);
     if (!unit) continue;
     units.push(unit);
     entries.push(unit.entries.map((offset) => page + offset));
+    crowdedOut.push(...unit.crowdedOut.map((offset) => page + offset));
   }
-  return { units, entries };
+  return { units, entries, crowdedOut };
 }
 
 /** The bytes of one module holding `units` as its functions u0, u1… */
@@ -94,15 +98,16 @@ export async function serveCodegen(request: CodegenRequest): Promise<CodegenRepl
     const views = new Map<number, DataView>();
     for (const [page, bytes] of request.pages)
       views.set(page, new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-    const { units, entries } = scanPages(
+    const { units, entries, crowdedOut } = scanPages(
       request.entries,
       (page, offset) => views.get(page)!.getUint16(offset, true),
       decode,
     );
-    if (units.length === 0) return { id: request.id, module: undefined, bytes: 0, entries };
+    if (units.length === 0)
+      return { id: request.id, module: undefined, bytes: 0, entries, crowdedOut };
     const code = writeModule(units, request.layout, request.memoryPages);
     const module = await WebAssembly.compile(code as BufferSource);
-    return { id: request.id, module, bytes: code.length, entries };
+    return { id: request.id, module, bytes: code.length, entries, crowdedOut };
   } catch (error) {
     return { id: request.id, error: String((error as Error)?.message ?? error) };
   }
@@ -148,7 +153,13 @@ export class CodegenClient implements Codegen {
     this.pending.delete(reply.id);
     if (!waiting) return;
     if ('error' in reply) waiting.reject(new Error(reply.error));
-    else waiting.resolve({ module: reply.module, bytes: reply.bytes, entries: reply.entries });
+    else
+      waiting.resolve({
+        module: reply.module,
+        bytes: reply.bytes,
+        entries: reply.entries,
+        crowdedOut: reply.crowdedOut,
+      });
   }
 
   fail(error: Error): void {

@@ -178,11 +178,16 @@ export class Translator {
     this.view.setUint32(l.JIT_QUEUE_LENGTH, queued - count, true);
     const batch = ++this.batches;
     if (!now && this.codegen) return this.flushElsewhere(this.codegen, hostsQueued, batch, started);
-    const { units, entries: hosts } = scanPages(
+    const {
+      units,
+      entries: hosts,
+      crowdedOut,
+    } = scanPages(
       hostsQueued,
       (page, offset) => this.view.getUint16(page + offset, true),
       this.decode,
     );
+    this.recount(crowdedOut);
     for (const unitHosts of hosts) {
       // From the scan on, a store to the page drops the unit (cpu/mmu.ts markDirty), before or
       // after it is installed.
@@ -244,8 +249,9 @@ export class Translator {
         memoryPages: this.memoryPages,
       })
       .then(
-        ({ module, bytes, entries }) => {
+        ({ module, bytes, entries, crowdedOut }) => {
           this.inFlight = false;
+          this.recount(crowdedOut.filter((host) => this.scannedIn.get(host) === batch));
           if (module) {
             const instance = new WebAssembly.Instance(module, this.imports);
             this.unitsOffThread += this.install(instance, entries, batch, bytes);
@@ -259,6 +265,19 @@ export class Translator {
           this.codegen = undefined;
         },
       );
+  }
+
+  /**
+   * Has the hart count the entries at `hosts` again (those still queued: JIT_NEVER), so that they
+   * are queued again once hot: they were crowded out of a full unit (unit-scan.ts).
+   */
+  private recount(hosts: number[]): void {
+    for (const host of hosts) {
+      this.scannedIn.delete(host);
+      const entry = this.entry(host);
+      if (entry >= 0 && this.view.getInt32(entry + 4, true) === NEVER)
+        this.view.setInt32(entry + 4, 0, true);
+    }
   }
 
   /**

@@ -30,6 +30,11 @@ export interface ScannedUnit {
   blocks: UnitBlock[];
   /** Number of instructions. */
   size: number;
+  /**
+   * Entries that could start a unit but were left out, the unit having reached
+   * MAX_UNIT_INSTRUCTIONS first: for a unit of their own.
+   */
+  crowdedOut: number[];
 }
 
 /** Most instructions in one unit: bounds the generated module (about 40 bytes of code each). */
@@ -54,8 +59,8 @@ export function endsBlock(op: number): boolean {
 /**
  * Scans the page whose instruction halfwords `read(offset)` returns, from `entries` (page offsets,
  * scanned in this order). `decode` turns raw bits into an instruction. The unit's entries are
- * those whose first instruction can run translated and that fit within MAX_UNIT_INSTRUCTIONS;
- * returns undefined when there are none.
+ * those whose first instruction can run translated and that fit within MAX_UNIT_INSTRUCTIONS
+ * (the others that can run are `crowdedOut`); returns undefined when there are none.
  */
 export function scanUnit(
   entries: number[],
@@ -106,6 +111,7 @@ export function scanUnit(
   }
   const entered = entries.filter((offset) => found.has(offset));
   if (entered.length === 0) return undefined;
+  const crowdedOut = entries.filter((offset) => !found.has(offset) && fetch(offset) !== undefined);
   const starts = [...leaders].filter((o) => found.has(o)).sort((a, b) => a - b);
   const blocks: UnitBlock[] = [];
   for (const start of starts) {
@@ -127,5 +133,5 @@ export function scanUnit(
     }
     blocks.push({ offset: start, instructions, after });
   }
-  return { entries: entered, blocks, size: found.size };
+  return { entries: entered, blocks, size: found.size, crowdedOut };
 }
