@@ -118,14 +118,14 @@ test('entries crowded out of a full unit are translated in a unit of their own',
   ];
   const program = assembleBytes(
     [
-      '  li s0, 3000',
+      '  li s0, 6000',
       '  li a0, 0',
       '2:',
       '  call g',
       '  call h',
       '  addi s0, s0, -1',
       '  bnez s0, 2b',
-      `  li t1, ${3000 * (1000 + 1600 + 1000)}`,
+      `  li t1, ${6000 * (1000 + 1600 + 1000)}`,
       '  bne a0, t1, 3f',
       report(1),
       '3:',
@@ -145,7 +145,8 @@ test('entries crowded out of a full unit are translated in a unit of their own',
   const result = await runBareMetal(program, { jit: { threshold: 1 } });
   assert.equal(result.outcome, 'pass');
   const share = Number(result.jit!.translatedInstructions) / Number(result.instructions);
-  assert.ok(share > 0.9, `${(share * 100).toFixed(1)}% translated: ${JSON.stringify(result.jit)}`);
+  // Left interpreted, h's loop would be more than a quarter of the work.
+  assert.ok(share > 0.85, `${(share * 100).toFixed(1)}% translated: ${JSON.stringify(result.jit)}`);
 });
 
 /**
