@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { assemble, report } from './support/assemble.js';
 
 const TRANSLATOR_LINE =
-  /^translator: ([\d,]+) units compiled in ([\d.]+) ms \(([\d,]+) in a codegen thread\); ([\d.]+)% of instructions in translated code, [\d.]+ per call; ([\d,]+) evictions, [\d,]+ pages rewritten$/m;
+  /^translator: ([\d,]+) units compiled for [\d,]+ entries in ([\d.]+) ms \(([\d,]+) in a codegen thread\); ([\d.]+)% of instructions in translated code, [\d.]+ per call; ([\d,]+) evictions, [\d,]+ pages rewritten$/m;
 
 /** The figures of --stats' translator line, or undefined when there is none such. */
 function translatorFigures(stderr: string) {

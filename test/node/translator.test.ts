@@ -15,6 +15,7 @@ import { openDisk } from '../../src/engine/disks/open-disk.js';
 import { BlobFetcher } from '../../src/engine/image/blob-fetcher.js';
 import { fileFetch } from '../../src/engine/node/file-fetch.js';
 import { loadBootImage } from '../../src/engine/node/images.js';
+import { assembleBytes, report } from './support/assemble.js';
 
 const RAM_BASE = 0x8000_0000;
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -93,8 +94,87 @@ function isaProgram(name: string): Uint8Array {
   return readFileSync(`${root}build/isa/${name}.elf`);
 }
 
-test('under eviction pressure the threshold rises, and the program still passes', async () => {
+test('the hot entries of a page make one unit, entered at each, exactly as interpreted', async () => {
+  // The whole program is one page: its hot entries, queued in one slice, are one batch.
   const program = isaProgram('rv64ud-random');
+  const result = await runBareMetal(program, { jit: { threshold: 1, lockstep: true } });
+  assert.equal(result.outcome, 'pass');
+  const { unitsCompiled, entriesCompiled, translatedInstructions } = result.jit!;
+  assert.equal(unitsCompiled, 1, JSON.stringify(result.jit));
+  assert.ok(entriesCompiled > 10, JSON.stringify(result.jit));
+  assert.ok(translatedInstructions > 100_000, JSON.stringify(result.jit));
+});
+
+test('entries crowded out of a full unit are translated in a unit of their own', async () => {
+  // g's loop falls through into a straight run of 1,600 compressed instructions, which fills its
+  // unit (MAX_UNIT_INSTRUCTIONS); h's loop, further down the same page and queued in the same
+  // batch, is left out of it.
+  const loop = (label: number) => [
+    '  li t0, 1000',
+    `${label}:`,
+    '  c.addi a0, 1',
+    '  addi t0, t0, -1',
+    `  bnez t0, ${label}b`,
+  ];
+  const program = assembleBytes(
+    [
+      '  li s0, 6000',
+      '  li a0, 0',
+      '2:',
+      '  call g',
+      '  call h',
+      '  addi s0, s0, -1',
+      '  bnez s0, 2b',
+      `  li t1, ${6000 * (1000 + 1600 + 1000)}`,
+      '  bne a0, t1, 3f',
+      report(1),
+      '3:',
+      report(3),
+      '  .balign 4096',
+      'g:',
+      ...loop(4),
+      '  .rept 1600',
+      '  c.addi a0, 1',
+      '  .endr',
+      '  ret',
+      'h:',
+      ...loop(5),
+      '  ret',
+    ].join('\n'),
+  );
+  const result = await runBareMetal(program, { jit: { threshold: 1 } });
+  assert.equal(result.outcome, 'pass');
+  const share = Number(result.jit!.translatedInstructions) / Number(result.instructions);
+  // Left interpreted, h's loop would be more than a quarter of the work.
+  assert.ok(share > 0.85, `${(share * 100).toFixed(1)}% translated: ${JSON.stringify(result.jit)}`);
+});
+
+/**
+ * A loop that calls `pages` functions, each on a page of its own (so each is a unit of its own),
+ * 2000 times, and passes if they added one each time.
+ */
+function manyPages(pages: number): Uint8Array {
+  const ks = Array.from({ length: pages }, (_, k) => k);
+  return assembleBytes(
+    [
+      '  li s0, 2000',
+      '  li a0, 0',
+      '2:',
+      ...ks.map((k) => `  call f${k}`),
+      '  addi s0, s0, -1',
+      '  bnez s0, 2b',
+      `  li t1, ${2000 * pages}`,
+      '  bne a0, t1, 3f',
+      report(1),
+      '3:',
+      report(3),
+      ...ks.flatMap((k) => ['  .balign 4096', `f${k}:`, '  addi a0, a0, 1', '  ret']),
+    ].join('\n'),
+  );
+}
+
+test('under eviction pressure the threshold rises, and the program still passes', async () => {
+  const program = manyPages(40);
   const crowded = await runBareMetal(program, { jit: { threshold: 1, cacheBytes: 16 * 1024 } });
   assert.equal(crowded.outcome, 'pass');
   const { threshold, evictions } = crowded.jit!;

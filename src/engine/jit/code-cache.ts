@@ -14,7 +14,8 @@
 export const CODE_BYTES_PER_MODULE_BYTE = 12;
 
 interface Resident {
-  host: number;
+  /** The host addresses the hart enters the unit at. */
+  hosts: number[];
   bytes: number;
 }
 
@@ -48,8 +49,8 @@ export class CodeCache {
     return this.slots.reduce((n, r) => n + (r ? 1 : 0), 0);
   }
 
-  /** Puts `unit` (translated from host address `host`) in a slot and returns its table index. */
-  add(unit: WebAssembly.ExportValue, host: number, moduleBytes: number): number {
+  /** Puts `unit` (entered at host addresses `hosts`) in a slot and returns its table index. */
+  add(unit: WebAssembly.ExportValue, hosts: number[], moduleBytes: number): number {
     const bytes = moduleBytes * CODE_BYTES_PER_MODULE_BYTE;
     // The clock: from the hand on, a used unit is spared once (its mark cleared), an unused one
     // evicted, until the hand's slot is free and the bytes fit. Two turns at most: after one,
@@ -68,7 +69,7 @@ export class CodeCache {
     const at = this.next;
     this.evict(at); // only if two turns found nothing to free
     this.usedSince[this.first + at] = 0;
-    this.slots[at] = { host, bytes };
+    this.slots[at] = { hosts, bytes };
     this.bytesUsed += bytes;
     this.next = (at + 1) % this.slots.length;
     this.table.set(this.first + at, unit);
@@ -89,7 +90,7 @@ export class CodeCache {
   private evict(at: number): void {
     const resident = this.slots[at];
     if (!resident) return;
-    this.unlink(resident.host, this.first + at);
+    for (const host of resident.hosts) this.unlink(host, this.first + at);
     this.table.set(this.first + at, null);
     this.slots[at] = undefined;
     this.bytesUsed -= resident.bytes;

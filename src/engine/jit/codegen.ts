@@ -29,11 +29,46 @@ export interface CompiledUnits {
   /** Undefined when no entry could start a unit. */
   module: WebAssembly.Module | undefined;
   bytes: number;
-  /** The entries the module holds, as its functions u0, u1…; the others cannot start a unit. */
-  entries: number[];
+  /**
+   * The entries the module holds: function u`k` is entered at the host addresses `entries[k]`
+   * (all on one page); the others cannot start a unit, but for `crowdedOut`.
+   */
+  entries: number[][];
+  /** Entries left out of a full unit (unit-scan.ts), to be translated in a later batch. */
+  crowdedOut: number[];
 }
 
 export type CodegenReply = ({ id: number } & CompiledUnits) | { id: number; error: string };
+
+/**
+ * Scans one unit per page from `hosts` (host addresses of hot entries, grouped by page in the
+ * order their pages first appear); `read(page, offset)` gives an instruction halfword of the page
+ * at host address `page`. Returns the units and, for each, the host addresses it is entered at.
+ */
+export function scanPages(
+  hosts: number[],
+  read: (page: number, offset: number) => number,
+  decode: (raw: number) => DecodedInstruction,
+): { units: ScannedUnit[]; entries: number[][]; crowdedOut: number[] } {
+  const pages = new Map<number, number[]>();
+  for (const host of hosts) {
+    const page = host & ~0xfff;
+    const offsets = pages.get(page);
+    if (offsets) offsets.push(host & 0xfff);
+    else pages.set(page, [host & 0xfff]);
+  }
+  const units: ScannedUnit[] = [];
+  const entries: number[][] = [];
+  const crowdedOut: number[] = [];
+  for (const [page, offsets] of pages) {
+    const unit = scanUnit(offsets, (offset) => read(page, offset), decode);
+    if (!unit) continue;
+    units.push(unit);
+    entries.push(unit.entries.map((offset) => page + offset));
+    crowdedOut.push(...unit.crowdedOut.map((offset) => page + offset));
+  }
+  return { units, entries, crowdedOut };
+}
 
 /** The bytes of one module holding `units` as its functions u0, u1… */
 export function writeModule(
@@ -60,20 +95,19 @@ function decoderFor(hart: WebAssembly.Module): (raw: number) => DecodedInstructi
 export async function serveCodegen(request: CodegenRequest): Promise<CodegenReply> {
   try {
     const decode = decoderFor(request.hart);
-    const units: ScannedUnit[] = [];
-    const entries: number[] = [];
-    for (const host of request.entries) {
-      const page = request.pages.get(host & ~0xfff)!;
-      const view = new DataView(page.buffer, page.byteOffset, page.byteLength);
-      const unit = scanUnit(host & 0xfff, (offset) => view.getUint16(offset, true), decode);
-      if (!unit) continue;
-      units.push(unit);
-      entries.push(host);
-    }
-    if (units.length === 0) return { id: request.id, module: undefined, bytes: 0, entries };
+    const views = new Map<number, DataView>();
+    for (const [page, bytes] of request.pages)
+      views.set(page, new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    const { units, entries, crowdedOut } = scanPages(
+      request.entries,
+      (page, offset) => views.get(page)!.getUint16(offset, true),
+      decode,
+    );
+    if (units.length === 0)
+      return { id: request.id, module: undefined, bytes: 0, entries, crowdedOut };
     const code = writeModule(units, request.layout, request.memoryPages);
     const module = await WebAssembly.compile(code as BufferSource);
-    return { id: request.id, module, bytes: code.length, entries };
+    return { id: request.id, module, bytes: code.length, entries, crowdedOut };
   } catch (error) {
     return { id: request.id, error: String((error as Error)?.message ?? error) };
   }
@@ -119,7 +153,13 @@ export class CodegenClient implements Codegen {
     this.pending.delete(reply.id);
     if (!waiting) return;
     if ('error' in reply) waiting.reject(new Error(reply.error));
-    else waiting.resolve({ module: reply.module, bytes: reply.bytes, entries: reply.entries });
+    else
+      waiting.resolve({
+        module: reply.module,
+        bytes: reply.bytes,
+        entries: reply.entries,
+        crowdedOut: reply.crowdedOut,
+      });
   }
 
   fail(error: Error): void {

@@ -8,10 +8,9 @@
 import type { DecodedInstruction } from '../hart.js';
 import { CodeCache } from './code-cache.js';
 import type { Codegen } from './codegen.js';
-import { writeModule } from './codegen.js';
+import { scanPages, writeModule } from './codegen.js';
 import { memoisedDecoder } from './instruction-decoder.js';
 import { RUNTIME, type UnitLayout } from './unit-compiler.js';
-import { scanUnit, type ScannedUnit } from './unit-scan.js';
 
 export interface JitOptions {
   /** Translate hot code (default true). */
@@ -33,8 +32,10 @@ export interface JitOptions {
 }
 
 export interface JitStats {
-  /** Units translated since the machine started. */
+  /** Units translated since the machine started (one per page of hot entries in a batch). */
   unitsCompiled: number;
+  /** The hot entries they are entered at. */
+  entriesCompiled: number;
   /** Of those, units written and compiled in a codegen thread (codegen.ts). */
   unitsOffThread: number;
   /**
@@ -106,6 +107,7 @@ export class Translator {
   /** What units import: the hart's memory and its runtime functions (unit-compiler.ts RUNTIME). */
   private readonly imports: WebAssembly.Imports;
   unitsCompiled = 0;
+  entriesCompiled = 0;
   unitsOffThread = 0;
   private readonly baseThreshold: number;
   /** The hart's decoder, its answers kept by instruction bits. */
@@ -176,22 +178,21 @@ export class Translator {
     this.view.setUint32(l.JIT_QUEUE_LENGTH, queued - count, true);
     const batch = ++this.batches;
     if (!now && this.codegen) return this.flushElsewhere(this.codegen, hostsQueued, batch, started);
-    const hosts: number[] = [];
-    const units: ScannedUnit[] = [];
-    for (const host of hostsQueued) {
-      const page = host & ~0xfff;
-      const unit = scanUnit(
-        host & 0xfff,
-        (offset) => this.view.getUint16(page + offset, true),
-        this.decode,
-      );
-      if (!unit) continue;
+    const {
+      units,
+      entries: hosts,
+      crowdedOut,
+    } = scanPages(
+      hostsQueued,
+      (page, offset) => this.view.getUint16(page + offset, true),
+      this.decode,
+    );
+    this.recount(crowdedOut);
+    for (const unitHosts of hosts) {
       // From the scan on, a store to the page drops the unit (cpu/mmu.ts markDirty), before or
       // after it is installed.
-      this.protect(page);
-      this.scannedIn.set(host, batch);
-      hosts.push(host);
-      units.push(unit);
+      this.protect(unitHosts[0] & ~0xfff);
+      for (const host of unitHosts) this.scannedIn.set(host, batch);
     }
     if (hosts.length === 0) {
       this.compileMs += performance.now() - started;
@@ -248,8 +249,9 @@ export class Translator {
         memoryPages: this.memoryPages,
       })
       .then(
-        ({ module, bytes, entries }) => {
+        ({ module, bytes, entries, crowdedOut }) => {
           this.inFlight = false;
+          this.recount(crowdedOut.filter((host) => this.scannedIn.get(host) === batch));
           if (module) {
             const instance = new WebAssembly.Instance(module, this.imports);
             this.unitsOffThread += this.install(instance, entries, batch, bytes);
@@ -266,25 +268,45 @@ export class Translator {
   }
 
   /**
-   * Hands a batch's units to the hart, but not those whose page was written since the scan;
-   * returns how many it installed.
+   * Has the hart count the entries at `hosts` again (those still queued: JIT_NEVER), so that they
+   * are queued again once hot: they were crowded out of a full unit (unit-scan.ts).
+   */
+  private recount(hosts: number[]): void {
+    for (const host of hosts) {
+      this.scannedIn.delete(host);
+      const entry = this.entry(host);
+      if (entry >= 0 && this.view.getInt32(entry + 4, true) === NEVER)
+        this.view.setInt32(entry + 4, 0, true);
+    }
+  }
+
+  /**
+   * Hands a batch's units to the hart (unit k at the host addresses `hosts[k]`), but not at the
+   * addresses whose page was written since the scan; returns how many units it installed.
    */
   private install(
     instance: WebAssembly.Instance,
-    hosts: number[],
+    hosts: number[][],
     batch: number,
     bytes: number,
   ): number {
     let installed = 0;
-    hosts.forEach((host, k) => {
-      if (this.scannedIn.get(host) !== batch) return; // scanned again since
-      this.scannedIn.delete(host);
-      const entry = this.entry(host);
-      // Still queued (JIT_NEVER): not dropped by a store to its page (mmu.ts dropUnits) meanwhile.
-      if (entry < 0 || this.view.getInt32(entry + 4, true) !== NEVER) return;
-      const slot = this.cache.add(instance.exports[`u${k}`], host, bytes / hosts.length);
-      this.view.setInt32(entry + 4, slot, true);
+    hosts.forEach((unitHosts, k) => {
+      const entries: number[] = [];
+      const live = unitHosts.filter((host) => {
+        if (this.scannedIn.get(host) !== batch) return false; // scanned again since
+        this.scannedIn.delete(host);
+        const entry = this.entry(host);
+        // Still queued (JIT_NEVER): not dropped by a store to its page (mmu.ts dropUnits).
+        if (entry < 0 || this.view.getInt32(entry + 4, true) !== NEVER) return false;
+        entries.push(entry);
+        return true;
+      });
+      if (live.length === 0) return;
+      const slot = this.cache.add(instance.exports[`u${k}`], live, bytes / hosts.length);
+      for (const entry of entries) this.view.setInt32(entry + 4, slot, true);
       this.unitsCompiled++;
+      this.entriesCompiled += live.length;
       installed++;
     });
     this.crowded();
@@ -318,6 +340,7 @@ export class Translator {
   stats(): JitStats {
     return {
       unitsCompiled: this.unitsCompiled,
+      entriesCompiled: this.entriesCompiled,
       unitsOffThread: this.unitsOffThread,
       compileMs: this.compileMs,
       translatedInstructions: Number(this.view.getBigUint64(this.hart.layout.JIT_EXECUTED, true)),

@@ -1,9 +1,13 @@
 // Turns a scanned unit (unit-scan.ts) into a WebAssembly module. The generated function
-// `unit(pc: i64, budget: i32) -> i64` runs the guest from `pc` (the unit's entry) and returns the
-// pc to go on from, with the instructions it retired in JIT_RETIRED.
+// `unit(pc: i64, budget: i32) -> i64` runs the guest from `pc` (one of the unit's entries, told
+// apart by its page offset) and returns the pc to go on from, with the instructions it retired in
+// JIT_RETIRED.
 //
-// Shape: integer registers live in locals, loaded at entry (those the unit touches) and written
-// back at the one exit. Blocks sit in a loop around a br_table on the block number: falling into
+// Shape: integer registers stay in the hart's memory (X_REGS), where each instruction loads and
+// stores them, as the helpers it calls do. Kept in locals instead (loaded at entry, written back at
+// exit), every merge of blocks carries up to 31 values, and TurboFan, which V8 tiers hot units up
+// to on background threads, took about a third longer to compile a unit; each call also loaded
+// and stored every register the unit touches. Blocks sit in a loop around a br_table on the block number: falling into
 // the next block is free, any other branch within the unit sets the number and goes round the
 // loop. Backward branches first check the budget, so a guest spinning in a unit still returns
 // to the dispatcher (and so to interrupts and the host) after about `budget` instructions.
@@ -14,7 +18,6 @@
 import { Op } from '../cpu/ops.js';
 import { CodeWriter, Opcode } from './code-writer.js';
 import type { ScannedUnit, UnitBlock, UnitInstruction } from './unit-scan.js';
-import { isBranch } from './unit-scan.js';
 import { emitFastPath, hasFastPath } from './float-fast-path.js';
 import {
   encodeModule,
@@ -59,22 +62,20 @@ const CALL_MULH = 4;
 
 const EVENT_FAULT = 2; // cpu/layout.ts JIT_EVENT_FAULT
 
-// Locals: parameters first, then x1…x31, then scratch.
+// Locals: parameters first, then scratch.
 const PC = 0;
 const BUDGET = 1;
-const reg = (r: number) => 1 + r; // x1 → 2 … x31 → 32
-const BASE = 33; // virtual address of the unit's page
-const NPC = 34; // pc to return
-const RETIRED = 35;
-const BLOCK = 36;
-const KEY = 37; // the data TLB key
-const VA = 38;
-const SLOT = 39;
-const T0 = 40;
-const T1 = 41;
-const FLOATS = Array.from({ length: 12 }, (_, k) => 42 + k); // f64 scratch
+const BASE = 2; // virtual address of the unit's page
+const NPC = 3; // pc to return
+const RETIRED = 4;
+const BLOCK = 5;
+const KEY = 6; // the data TLB key
+const VA = 7;
+const SLOT = 8;
+const T0 = 9;
+const T1 = 10;
+const FLOATS = Array.from({ length: 12 }, (_, k) => 11 + k); // f64 scratch
 const LOCALS: ValueType[] = [
-  ...Array<ValueType>(31).fill(I64),
   I64, // BASE
   I64, // NPC
   I32, // RETIRED
@@ -103,21 +104,6 @@ const stores: Partial<Record<number, [size: number, opcode: Opcode]>> = {
   [Op.SD]: [8, Opcode.I64Store],
 };
 
-/** Registers an instruction reads and writes (x0 excluded), for loading and writing back. */
-function registersOf(i: UnitInstruction): { reads: number[]; writes: number[] } {
-  const { op, rd, rs1, rs2 } = i;
-  if (op === Op.LUI) return { reads: [], writes: [rd] };
-  if (op === Op.AUIPC || op === Op.JAL) return { reads: [], writes: [rd] };
-  if (op === Op.FENCE || op === Op.FENCE_I) return { reads: [], writes: [] };
-  if (op >= Op.FLW) return { reads: [rs1, rd], writes: [rd] }; // through memory, see fp()
-  if (op >= Op.LR_W && op <= Op.AMOMAXU_D) return { reads: [rs1, rs2, rd], writes: [rd] };
-  if (isBranch(op) || stores[op]) return { reads: [rs1, rs2], writes: [] };
-  if (op === Op.JALR || loads[op] || (op >= Op.ADDI && op <= Op.SRAI))
-    return { reads: [rs1], writes: [rd] };
-  if (op >= Op.ADDIW && op <= Op.SRAIW) return { reads: [rs1], writes: [rd] };
-  return { reads: [rs1, rs2], writes: [rd] };
-}
-
 /** The function for `unit`. */
 export function compileUnit(unit: ScannedUnit, layout: UnitLayout): FunctionCode {
   return { locals: LOCALS, body: new UnitWriter(unit, layout).body() };
@@ -137,8 +123,6 @@ export function unitModule(units: FunctionCode[], memoryPages: number): Uint8Arr
 class UnitWriter {
   private readonly w = new CodeWriter();
   private readonly blockIndex = new Map<number, number>();
-  private readonly touched = new Set<number>();
-  private readonly written = new Set<number>();
   /** The block being written, and the index of the instruction within it. */
   private current = 0;
 
@@ -147,28 +131,14 @@ class UnitWriter {
     private readonly layout: UnitLayout,
   ) {
     unit.blocks.forEach((b, index) => this.blockIndex.set(b.offset, index));
-    for (const b of unit.blocks)
-      for (const i of b.instructions) {
-        const { reads, writes } = registersOf(i);
-        for (const r of reads) if (r !== 0) this.touched.add(r);
-        for (const r of writes)
-          if (r !== 0) {
-            this.touched.add(r);
-            this.written.add(r);
-          }
-      }
   }
 
   body(): Uint8Array {
     const w = this.w;
     const l = this.layout;
-    for (const r of this.touched)
-      w.i32(0)
-        .memory(Opcode.I64Load, 3, l.X_REGS + r * 8)
-        .set(reg(r));
     w.get(PC).i64(~0xfffn).op(Opcode.I64And).set(BASE);
     w.i32(0).memory(Opcode.I64Load, 3, l.JIT_DATA_KEY).set(KEY);
-    w.i32(this.blockIndex.get(this.unit.entry)!).set(BLOCK);
+    this.entryBlock();
     const blocks = this.unit.blocks;
     const labels = blocks.map((_, k) => `b${k}`);
     w.block('out');
@@ -184,13 +154,24 @@ class UnitWriter {
     w.op(Opcode.Unreachable);
     w.end(); // dispatch
     w.end(); // out
-    for (const r of this.written)
-      w.i32(0)
-        .get(reg(r))
-        .memory(Opcode.I64Store, 3, l.X_REGS + r * 8);
     w.i32(0).get(RETIRED).memory(Opcode.I32Store, 2, l.JIT_RETIRED);
     w.get(NPC);
     return w.result();
+  }
+
+  /** BLOCK = the block of the entry at pc's page offset (the first entry's if none other). */
+  private entryBlock(): void {
+    const w = this.w;
+    const [first, ...others] = this.unit.entries;
+    w.i32(this.blockIndex.get(first)!);
+    if (others.length > 0) {
+      w.get(PC).op(Opcode.I32WrapI64).i32(0xfff).op(Opcode.I32And).set(SLOT);
+      for (const offset of others) {
+        w.i32(this.blockIndex.get(offset)!);
+        w.get(SLOT).i32(offset).op(Opcode.I32Ne).op(Opcode.Select);
+      }
+    }
+    w.set(BLOCK);
   }
 
   private block(b: UnitBlock): void {
@@ -273,30 +254,15 @@ class UnitWriter {
 
   private getReg(r: number): void {
     if (r === 0) this.w.i64(0);
-    else this.w.get(reg(r));
+    else this.w.i32(0).memory(Opcode.I64Load, 3, this.layout.X_REGS + r * 8);
   }
 
   /** Sets x[rd] to what `value` leaves on the stack (nothing is written to x0). */
   private setReg(rd: number, value: () => void): void {
     if (rd === 0) return;
+    this.w.i32(0);
     value();
-    this.w.set(reg(rd));
-  }
-
-  private spill(r: number): void {
-    if (r !== 0 && this.touched.has(r))
-      this.w
-        .i32(0)
-        .get(reg(r))
-        .memory(Opcode.I64Store, 3, this.layout.X_REGS + r * 8);
-  }
-
-  private reload(r: number): void {
-    if (r !== 0)
-      this.w
-        .i32(0)
-        .memory(Opcode.I64Load, 3, this.layout.X_REGS + r * 8)
-        .set(reg(r));
+    this.w.memory(Opcode.I64Store, 3, this.layout.X_REGS + rd * 8);
   }
 
   // ---- instructions
@@ -434,12 +400,9 @@ class UnitWriter {
     const store = stores[op];
     if (store) return this.store(i, k, store[0], store[1]);
     if (op >= Op.LR_W && op <= Op.AMOMAXU_D) {
-      this.spill(rs1);
-      this.spill(rs2);
-      this.spill(rd);
+      // The helpers read and write the registers in memory, where the unit keeps them.
       w.i32(op).i32(rd).i32(rs1).i32(rs2).call(CALL_ATOMIC);
-      this.afterHelper(i, k, () => this.reload(rd));
-      return this.reload(rd);
+      return this.afterHelper(i, k, () => undefined);
     }
     if (op >= Op.FLW) {
       const fast = op === Op.FLD || op === Op.FSD || hasFastPath(op);
@@ -450,11 +413,8 @@ class UnitWriter {
         else emitFastPath(w, this.layout, { f: FLOATS, i64: T0 }, i, 'fp-slow', 'fp-done');
         w.end();
       }
-      this.spill(rs1);
-      this.spill(rd);
       w.i32(op).i32(rd).i32(rs1).i32(rs2).i32(i.rs3).i32(i.rm).i32(i.raw).i32(imm).call(CALL_FP);
-      this.afterHelper(i, k, () => this.reload(rd));
-      this.reload(rd);
+      this.afterHelper(i, k, () => undefined);
       if (fast) w.end();
       return;
     }
@@ -530,8 +490,8 @@ class UnitWriter {
     this.afterHelper(i, k, () => this.setReg(i.rd, () => w.get(T0)));
     w.get(T0);
     w.end();
-    if (i.rd === 0) w.op(Opcode.Drop);
-    else w.set(reg(i.rd));
+    w.set(T0);
+    this.setReg(i.rd, () => w.get(T0));
   }
 
   private store(i: UnitInstruction, k: number, size: number, opcode: Opcode): void {

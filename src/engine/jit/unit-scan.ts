@@ -1,7 +1,10 @@
-// Finding a unit's code: from its entry, every instruction of the same page reachable by falling
-// through and by direct branches and jumps, cut into blocks at each branch target. A unit stays
-// within one 4 KiB page, so its instructions have the same page offsets virtually and physically
-// and one page-map bit (PAGE_CODE) guards all of them.
+// Finding a unit's code: from its entries, every instruction of the same page reachable by falling
+// through and by direct branches and jumps, cut into blocks at each branch target and entry. A
+// unit stays within one 4 KiB page, so its instructions have the same page offsets virtually and
+// physically and one page-map bit (PAGE_CODE) guards all of them. The hot entries of one page
+// found together make one unit: their code overlaps (one function's blocks reached from each of
+// its entries), so one unit holds it once, and a branch from one entry's code to another's stays
+// within the unit.
 import { Op } from '../cpu/ops.js';
 import type { DecodedInstruction } from '../hart.js';
 
@@ -22,10 +25,16 @@ export interface UnitBlock {
 }
 
 export interface ScannedUnit {
-  entry: number;
+  /** The page offsets the unit can be entered at (each the first instruction of a block). */
+  entries: number[];
   blocks: UnitBlock[];
   /** Number of instructions. */
   size: number;
+  /**
+   * Entries that could start a unit but were left out, the unit having reached
+   * MAX_UNIT_INSTRUCTIONS first: for a unit of their own.
+   */
+  crowdedOut: number[];
 }
 
 /** Most instructions in one unit: bounds the generated module (about 40 bytes of code each). */
@@ -48,18 +57,18 @@ export function endsBlock(op: number): boolean {
 }
 
 /**
- * Scans the page whose instruction halfwords `read(offset)` returns, from `entry`. `decode` turns
- * raw bits into an instruction. Returns undefined when not even the entry instruction can run
- * translated.
+ * Scans the page whose instruction halfwords `read(offset)` returns, from `entries` (page offsets,
+ * scanned in this order). `decode` turns raw bits into an instruction. The unit's entries are
+ * those whose first instruction can run translated and that fit within MAX_UNIT_INSTRUCTIONS
+ * (the others that can run are `crowdedOut`); returns undefined when there are none.
  */
 export function scanUnit(
-  entry: number,
+  entries: number[],
   read: (offset: number) => number,
   decode: (raw: number) => DecodedInstruction,
 ): ScannedUnit | undefined {
   const found = new Map<number, UnitInstruction>();
-  const leaders = new Set<number>([entry]);
-  const work = [entry];
+  const leaders = new Set<number>(entries);
   const fetch = (offset: number): UnitInstruction | undefined => {
     if (offset > 0xffe) return undefined;
     let raw = read(offset);
@@ -71,6 +80,10 @@ export function scanUnit(
     return translatable(d.op) ? { ...d, offset } : undefined;
   };
   const target = (from: UnitInstruction) => from.offset + from.imm;
+  const work: number[] = [];
+  // Each entry's code before the next's, so that a later entry is the one left out at the limit.
+  for (const entry of entries) work.push(entry);
+  work.reverse();
   while (work.length > 0 && found.size < MAX_UNIT_INSTRUCTIONS) {
     let offset = work.pop()!;
     while (!found.has(offset) && found.size < MAX_UNIT_INSTRUCTIONS) {
@@ -96,7 +109,9 @@ export function scanUnit(
       if (found.has(offset)) leaders.add(offset); // joined code scanned before
     }
   }
-  if (!found.has(entry)) return undefined;
+  const entered = entries.filter((offset) => found.has(offset));
+  if (entered.length === 0) return undefined;
+  const crowdedOut = entries.filter((offset) => !found.has(offset) && fetch(offset) !== undefined);
   const starts = [...leaders].filter((o) => found.has(o)).sort((a, b) => a - b);
   const blocks: UnitBlock[] = [];
   for (const start of starts) {
@@ -118,5 +133,5 @@ export function scanUnit(
     }
     blocks.push({ offset: start, instructions, after });
   }
-  return { entry, blocks, size: found.size };
+  return { entries: entered, blocks, size: found.size, crowdedOut };
 }
