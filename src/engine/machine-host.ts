@@ -20,7 +20,7 @@ import type { ChunkSource, LazyRam } from './snapshot/lazy-ram.js';
 import { type SnapshotImage, restoreSnapshot } from './snapshot/restore-snapshot.js';
 import type { SnapshotManifest } from './snapshot/snapshot-manifest.js';
 import { type TakeOptions, type TakenSnapshot, takeSnapshot } from './snapshot/take-snapshot.js';
-import { VirtualNetwork } from './network/virtual-network.js';
+import type { VirtualNetwork } from './network/virtual-network.js';
 
 /**
  * The guest's network (docs/network.md): 'fetch' gives it an eth0 whose HTTP requests the
@@ -197,7 +197,7 @@ export class MachineHost {
       memoryMiB: spec.memoryMiB,
       disks: spec.disks?.map((source) => openDisk(source, this.fetcher)),
       jit: this.jitOptions(spec.jit),
-      network: this.startNetwork(spec),
+      network: await this.startNetwork(spec),
     });
     spec.diskPages?.forEach((pages, i) => this.machine!.overlays[i]?.restorePages(pages));
     this.startInstructions = 0n;
@@ -242,7 +242,7 @@ export class MachineHost {
       disks: spec.disks.map((disk) => openDisk(disk, this.fetcher)),
       recordPages: spec.recordPages,
       jit: this.jitOptions(spec.jit),
-      network: this.startNetwork(spec),
+      network: await this.startNetwork(spec),
     });
     // The machine first: restoring the channel sends what waits in it, through this.machine.
     this.image = spec.image;
@@ -264,13 +264,19 @@ export class MachineHost {
     return this.machine;
   }
 
-  /** A network for the next machine, if `spec` asks for one (the last one's is closed). */
-  private startNetwork(spec: NetworkSpec): VirtualNetwork | undefined {
+  /**
+   * A network for the next machine, if `spec` asks for one (the last one's is closed). The stack
+   * is loaded then, so a page or a run without a network never loads it.
+   */
+  private async startNetwork(spec: NetworkSpec): Promise<VirtualNetwork | undefined> {
     this.network?.close();
-    this.network =
-      spec.network === 'fetch'
-        ? new VirtualNetwork({ fetch: this.networkFetch, fetchTimeoutMs: spec.networkTimeoutMs })
-        : undefined;
+    this.network = undefined;
+    if (spec.network !== 'fetch') return undefined;
+    const { VirtualNetwork } = await import('./network/virtual-network.js');
+    this.network = new VirtualNetwork({
+      fetch: this.networkFetch,
+      fetchTimeoutMs: spec.networkTimeoutMs,
+    });
     return this.network;
   }
 
