@@ -4,6 +4,7 @@ import { afterEach, beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { BlobFetcher, type FetchFunction } from '../../src/engine/image/blob-fetcher.js';
+import { zlibInflate } from '../../src/engine/node/zlib-inflate.js';
 import {
   BlobServer,
   type BlobRef,
@@ -85,34 +86,50 @@ test('a corrupt copy is fetched again and the good one accepted', async () => {
   assert.equal(server.requests(path).length, 2);
 });
 
-test('a blob that inflates past its size is refused as too large, without a retry', async () => {
-  const { data, ref, path, url } = blob(4096);
-  server.fault(path, { body: gzip(new Uint8Array([...data, 0])) });
-  await rejectsWithImageError(fast().get(url, ref), 'chunk-too-large', /over 4096 bytes/);
-  assert.equal(server.requests(path).length, 1);
-});
+// The same inflation contract from the platform's DecompressionStream (the browser's) and from
+// Node's zlib (the Node runner's).
+for (const [inflater, inflate] of [
+  ['DecompressionStream', undefined],
+  ['zlib', zlibInflate],
+] as const) {
+  test(`${inflater}: a blob of exactly its size is accepted`, async () => {
+    const { data, ref, url } = blob(4096);
+    assert.deepEqual(await fast({ inflate }).get(url, ref), data);
+  });
 
-test('a gzip stream that ends early is truncated, after 1 + retries attempts', async () => {
-  const { data, ref, path, url } = blob();
-  const compressed = gzip(data);
-  server.fault(path, { body: compressed.subarray(0, compressed.length - 100) });
-  await rejectsWithImageError(
-    fast({ retries: 1 }).get(url, ref),
-    'chunk-truncated',
-    /not a complete gzip stream/,
-  );
-  assert.equal(server.requests(path).length, 2);
-});
+  test(`${inflater}: a blob that inflates past its size is refused as too large, without a retry`, async () => {
+    const { data, ref, path, url } = blob(4096);
+    server.fault(path, { body: gzip(new Uint8Array([...data, 0])) });
+    await rejectsWithImageError(
+      fast({ inflate }).get(url, ref),
+      'chunk-too-large',
+      /over 4096 bytes/,
+    );
+    assert.equal(server.requests(path).length, 1);
+  });
 
-test('a complete gzip stream of fewer bytes than the blob is truncated', async () => {
-  const { data, ref, path, url } = blob(10_000);
-  server.fault(path, { body: gzip(data.subarray(0, 9_000)) });
-  await rejectsWithImageError(
-    fast({ retries: 0 }).get(url, ref),
-    'chunk-truncated',
-    /holds 9000 bytes, 10000 expected/,
-  );
-});
+  test(`${inflater}: a gzip stream that ends early is truncated, after 1 + retries attempts`, async () => {
+    const { data, ref, path, url } = blob();
+    const compressed = gzip(data);
+    server.fault(path, { body: compressed.subarray(0, compressed.length - 100) });
+    await rejectsWithImageError(
+      fast({ retries: 1, inflate }).get(url, ref),
+      'chunk-truncated',
+      /not a complete gzip stream/,
+    );
+    assert.equal(server.requests(path).length, 2);
+  });
+
+  test(`${inflater}: a complete gzip stream of fewer bytes than the blob is truncated`, async () => {
+    const { data, ref, path, url } = blob(10_000);
+    server.fault(path, { body: gzip(data.subarray(0, 9_000)) });
+    await rejectsWithImageError(
+      fast({ retries: 0, inflate }).get(url, ref),
+      'chunk-truncated',
+      /holds 9000 bytes, 10000 expected/,
+    );
+  });
+}
 
 test('a download that breaks off is truncated, and retried', async () => {
   const broken = blob(50_000);

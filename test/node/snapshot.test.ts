@@ -277,6 +277,20 @@ describe('a snapshot that cannot be restored', () => {
       assert.equal((stopped as { code: string }).code, 'snapshot-chunk-mismatch');
       await machine.terminate();
     });
+
+    test('stops the machine when a written page of its disk is damaged', async () => {
+      // The disk's written pages arrive while the guest runs (OverlayDisk.restorePagesLater).
+      const { dir, file, blob } = copyOfSaved('disk-page-mismatch');
+      const disk = file.disks[0];
+      const [page, sha256] = disk.written.find(([, hash]) => hash)!;
+      writeFileSync(blob(sha256!), gzipSync(new Uint8Array(disk.pageSize).fill(0x3c)));
+      const { machine, started, stopped } = await startThenStop(dir, 15_000);
+      assert.deepEqual(started, [{ type: 'booted', restored: true }]);
+      assert.ok(stopped !== 'still running', 'the machine runs on with a damaged disk page');
+      assert.equal((stopped as { code: string }).code, 'snapshot-chunk-mismatch');
+      assert.match((stopped as { message: string }).message, new RegExp(`page ${page} of disk 0`));
+      await machine.terminate();
+    });
   });
 });
 

@@ -324,6 +324,8 @@ export class VirtMachine {
       // Disk requests in flight, and any device work waiting for a page of a restore.
       await Promise.all([
         ...this.blocks.map((block) => block.idle()),
+        // A restore's written pages still on their way (OverlayDisk.restorePagesLater).
+        ...this.overlays.map((overlay) => overlay?.arrived()),
         ...this.transports.map((transport) => transport.idle()),
       ]);
       const state: MachineState = {

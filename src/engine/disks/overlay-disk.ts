@@ -8,6 +8,8 @@ const PAGE = 4096;
 export class OverlayDisk implements BlockBackend {
   readonly readOnly = false;
   private readonly pages = new Map<number, Uint8Array>();
+  /** Pages of a restore still on their way (restorePagesLater): their reads and writes wait. */
+  private readonly coming = new Map<number, Promise<unknown>>();
   /** Pages written since takeChanged() last ran (persistence saves only those). */
   private readonly changed = new Set<number>();
   /**
@@ -24,7 +26,10 @@ export class OverlayDisk implements BlockBackend {
     return this.below.size;
   }
 
-  /** The pages the guest wrote, by index (live: copy them before the guest runs on). */
+  /**
+   * The pages the guest wrote, by index (live: copy them before the guest runs on). Pages of a
+   * restore still on their way are not among them: wait for arrived() first.
+   */
   writtenPages(): Map<number, Uint8Array> {
     return new Map(this.pages);
   }
@@ -48,9 +53,9 @@ export class OverlayDisk implements BlockBackend {
 
   /** Puts back pages saved by writtenPages (a restored machine's disk writes). */
   restorePages(pages: Map<number, Uint8Array>): void {
-    const last = Math.ceil(this.size / PAGE) - 1;
     for (const [index, page] of pages) {
-      if (!Number.isInteger(index) || index < 0 || index > last || page.length !== PAGE)
+      this.checkIndex(index);
+      if (page.length !== PAGE)
         throw new RangeError(
           `overlay page ${index} (${page.length} bytes) is not a page of this disk`,
         );
@@ -58,9 +63,50 @@ export class OverlayDisk implements BlockBackend {
     for (const [index, page] of pages) this.pages.set(index, page.slice());
   }
 
+  /**
+   * Puts back a restored machine's disk writes that are still being fetched, so that the machine
+   * need not wait for them all before it runs: a read or write of one of these pages waits for
+   * it, and fails with its error if it cannot be had (the restorer stops the machine then).
+   */
+  restorePagesLater(pages: Map<number, Promise<Uint8Array>>): void {
+    for (const index of pages.keys()) this.checkIndex(index);
+    for (const [index, page] of pages) {
+      const arrival = page.then((bytes) => {
+        if (bytes.length !== PAGE)
+          throw new RangeError(`overlay page ${index} (${bytes.length} bytes) is not a page`);
+        // A write of the guest's own cannot have come first: it waited for this page.
+        this.pages.set(index, bytes.slice());
+        this.coming.delete(index);
+      });
+      arrival.catch(() => {}); // seen by the read or write that waits for it, and arrived()
+      this.coming.set(index, arrival);
+    }
+  }
+
+  /** Resolves when every page of restorePagesLater is in (rejects if one cannot be had). */
+  async arrived(): Promise<void> {
+    await Promise.all(this.coming.values());
+  }
+
+  private checkIndex(index: number): void {
+    if (!Number.isInteger(index) || index < 0 || index > Math.ceil(this.size / PAGE) - 1)
+      throw new RangeError(`overlay page ${index} is not a page of this disk`);
+  }
+
+  /** The arrivals of pages first..last still on their way, if any. */
+  private waitFor(first: number, last: number): Promise<unknown> | undefined {
+    if (this.coming.size === 0) return undefined;
+    const waits: Promise<unknown>[] = [];
+    for (const [index, arrival] of this.coming)
+      if (index >= first && index <= last) waits.push(arrival);
+    return waits.length ? Promise.all(waits) : undefined;
+  }
+
   read(offset: number, length: number): Uint8Array | Promise<Uint8Array> {
     const first = Math.floor(offset / PAGE);
     const last = Math.floor((offset + length - 1) / PAGE);
+    const waiting = this.waitFor(first, last);
+    if (waiting) return waiting.then(() => this.read(offset, length));
     let touched = false;
     for (let p = first; p <= last && !touched; p++) touched = this.pages.has(p);
     if (!touched) return this.below.read(offset, length);
@@ -86,6 +132,8 @@ export class OverlayDisk implements BlockBackend {
   write(offset: number, data: Uint8Array): void | Promise<void> {
     const first = Math.floor(offset / PAGE);
     const last = Math.floor((offset + data.length - 1) / PAGE);
+    const waiting = this.waitFor(first, last);
+    if (waiting) return waiting.then(() => this.write(offset, data));
     const copyUps: Promise<void>[] = [];
     for (let p = first; p <= last; p++) {
       if (this.pages.has(p)) continue;

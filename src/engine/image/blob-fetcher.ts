@@ -27,7 +27,15 @@ export interface BlobFetcherOptions {
   backoffMs?: number;
   /** How long a request may wait for its answer, and its body for the next byte (15 s each). */
   timeouts?: Partial<FetchTimeouts>;
+  /** The gunzip of a blob's body (default: gunzip() below; Node passes its zlib's). */
+  inflate?: Inflate;
 }
+
+/**
+ * Inflates a blob's body as gunzip() does: the bytes as they are when they are not gzip, at most
+ * `maxSize` bytes out (`chunk-too-large`), and a stream that ends early `chunk-truncated`.
+ */
+export type Inflate = (data: Uint8Array, url: URL, maxSize: number) => Promise<Uint8Array>;
 
 export interface FetchStats {
   /** Blobs fetched and verified. */
@@ -108,9 +116,7 @@ export async function gunzipEach(
   maxSize: number,
   onPiece: (piece: Uint8Array) => unknown,
 ): Promise<void> {
-  // A server that sent the file with Content-Encoding: gzip has had it decoded already.
-  if (data[0] !== 0x1f || data[1] !== 0x8b) {
-    if (data.length > maxSize) throw blobTooLarge(url, 'image file', maxSize);
+  if (!isGzip(data, url, maxSize)) {
     await onPiece(data);
     return;
   }
@@ -139,11 +145,26 @@ export async function gunzipEach(
     await reader.cancel().catch(() => {});
     await writer.abort().catch(() => {});
     if (error instanceof ImageError) throw error;
-    throw new ImageError(
-      'chunk-truncated',
-      `${url.href} is not a complete gzip stream (${(error as Error).message}): the download was cut off or the file is damaged`,
-    );
+    throw incompleteGzip(url, error);
   }
+}
+
+/**
+ * Whether `data` is a gzip stream. A server that sent the file with Content-Encoding: gzip has
+ * had it decoded already: then it is taken as it is, if it is no larger than `maxSize`.
+ */
+export function isGzip(data: Uint8Array, url: URL, maxSize: number): boolean {
+  if (data[0] === 0x1f && data[1] === 0x8b) return true;
+  if (data.length > maxSize) throw blobTooLarge(url, 'image file', maxSize);
+  return false;
+}
+
+/** The error for a gzip stream the inflater could not finish. */
+export function incompleteGzip(url: URL, error: unknown): ImageError {
+  return new ImageError(
+    'chunk-truncated',
+    `${url.href} is not a complete gzip stream (${(error as Error).message}): the download was cut off or the file is damaged`,
+  );
 }
 
 /** Whether a failure may go away on its own (worth a retry). */
@@ -157,6 +178,7 @@ function transient(error: unknown): boolean {
 export class BlobFetcher {
   readonly stats: FetchStats = { blobs: 0, bytes: 0 };
   private readonly fetch: FetchFunction;
+  private readonly inflate: Inflate;
   private readonly concurrency: number;
   private readonly retries: number;
   private readonly backoffMs: number;
@@ -169,6 +191,7 @@ export class BlobFetcher {
 
   constructor(options: BlobFetcherOptions = {}) {
     this.fetch = options.fetch ?? ((url, init) => fetch(url, init));
+    this.inflate = options.inflate ?? gunzip;
     this.concurrency = options.concurrency ?? 6;
     this.retries = options.retries ?? 3;
     this.backoffMs = options.backoffMs ?? 200;
@@ -242,7 +265,7 @@ export class BlobFetcher {
       },
     );
     this.stats.bytes += body.length;
-    const data = await gunzip(body, url, ref.size);
+    const data = await this.inflate(body, url, ref.size);
     if (data.length < ref.size)
       throw new ImageError(
         'chunk-truncated',

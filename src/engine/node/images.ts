@@ -11,6 +11,7 @@ import { fetchManifest, loadManifestImage, manifestDisks } from '../image/load-i
 import { type BlobRef, DEFAULT_MEMORY_MIB, blobUrl } from '../image/manifest.js';
 import { fetchSnapshotFile } from '../snapshot/snapshot-file.js';
 import { fileFetch } from './file-fetch.js';
+import { zlibInflate } from './zlib-inflate.js';
 
 export { ImageError };
 
@@ -99,7 +100,7 @@ export async function loadBootImage(request: ImageRequest): Promise<LoadedBootIm
           signal: init?.signal ? AbortSignal.any([init.signal, signal]) : signal,
         })
     : fileFetch;
-  const fetcher = new BlobFetcher({ fetch: fetchFn });
+  const fetcher = new BlobFetcher({ fetch: fetchFn, inflate: zlibInflate });
   const manifest = await fetchManifest(url, fetchFn, fetcher.timeouts);
   let snapshot: BootImage['snapshot'];
   let snapshotSkipped: LoadedBootImage['snapshotSkipped'];

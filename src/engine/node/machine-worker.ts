@@ -6,11 +6,12 @@ import { FileRequests } from '../file-requests.js';
 import { MachineHost, hostFailure } from '../machine-host.js';
 import { CodegenClient, type Codegen } from '../jit/codegen.js';
 import { fileFetch } from './file-fetch.js';
+import { zlibInflate } from './zlib-inflate.js';
 import type { ThreadRequest, ThreadEvent } from './machine-thread.js';
 
 const port = parentPort!;
 const host = new MachineHost(
-  new BlobFetcher({ fetch: fileFetch }),
+  new BlobFetcher({ fetch: fileFetch, inflate: zlibInflate }),
   {
     output: (data) => post({ type: 'output', data }, [data.buffer as ArrayBuffer]),
     diskError: (code, message) => post({ type: 'disk-error', code, message }),

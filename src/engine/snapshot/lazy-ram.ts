@@ -28,8 +28,24 @@ export class LazyRam implements RamLoader {
   private readonly arrived = new Set<number>();
   /** Pages of a pack still on its way, and the pack's filling: a touch of one waits for it. */
   private readonly comingInPack = new Map<number, Promise<void>>();
-  /** Called with the error of every chunk that could not be had (the host stops the machine). */
-  onFailure: (error: unknown) => void = () => {};
+  private failure: { error: unknown } | undefined;
+  private failureListener: (error: unknown) => void = () => {};
+
+  /**
+   * Called with the error of every chunk that could not be had (the host stops the machine), and
+   * of anything else of the snapshot that comes after the machine runs (fail()). Set after a
+   * failure, it hears the first one at once: a prefetch may fail before the host listens.
+   */
+  set onFailure(listener: (error: unknown) => void) {
+    this.failureListener = listener;
+    if (this.failure) listener(this.failure.error);
+  }
+
+  /** Reports a part of the snapshot that could not be had (see onFailure). */
+  fail(error: unknown): void {
+    this.failure ??= { error };
+    this.failureListener(error);
+  }
 
   constructor(
     private readonly ram: Uint8Array,
@@ -187,7 +203,7 @@ export class LazyRam implements RamLoader {
                 `RAM chunk ${index} of the snapshot does not hash to its name (${sha256}): the snapshot's files are damaged; boot cold, or rebuild the image`,
               )
             : error;
-        this.onFailure(failure);
+        this.fail(failure);
         throw failure;
       });
     this.inFlight.set(index, loading);
