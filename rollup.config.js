@@ -38,8 +38,9 @@ export default [
     ],
   },
   {
-    // The headless command-line tool, for Node.
-    input: { cli: 'src/cli/main.ts' },
+    // The headless command-line tool, for Node, and the engine's Node module it is built on (the
+    // in-process benchmarks load that one).
+    input: { cli: 'src/cli/main.ts', 'engine/node/headless': 'src/engine/node/headless.ts' },
     output: {
       dir: 'dist',
       format: 'es',

@@ -6,8 +6,6 @@
 // after it. Then, in the same run, the engine restoring the image's snapshot against booting it
 // cold (time to a prompt that answers, and the bytes fetched before it), for busybox and, when it
 // is built, Debian. A benchmark: it prints figures.
-import { GuestShell } from '../../src/engine/node/guest-shell.js';
-import { builtInManifest, loadBootImage } from '../../src/engine/node/images.js';
 import { qemuVirtArgs } from '../../src/images/builder/qemu-command.js';
 import { unpackImage } from '../../src/images/builder/unpack-image.js';
 import { existsSync, mkdtempSync } from 'node:fs';
@@ -15,8 +13,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startConsoleProcess } from '../support/console-process.js';
 import { cliSupports, engineCli, startupSeconds } from '../support/engine-cli.js';
+import { headlessEngine } from '../support/headless-engine.js';
 import { QEMU, hasQemu } from '../support/qemu.js';
 import { benchRuns, median, spread } from '../support/stats.js';
+
+// The built engine, as the command-line tool runs it (bundled worker thread).
+const { GuestShell, builtInManifest, loadBootImage } = await headlessEngine();
 
 const workloads = [
   { name: 'md5sum of 8 MiB', command: 'dd if=/dev/zero bs=1048576 count=8 2>/dev/null | md5sum' },
