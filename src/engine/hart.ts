@@ -231,6 +231,38 @@ export class Hart {
     return this.translator?.stats();
   }
 
+  /**
+   * Where the translated code in the cache starts, as RAM offsets, in the order it was
+   * translated (none when the translator is off): kept with a snapshot (primeCode).
+   */
+  hotCode(): number[] {
+    const ram = this.layout.RAM;
+    return (this.translator?.hotEntries() ?? [])
+      .map((host) => host - ram)
+      .filter((offset) => offset >= 0 && offset < this.ramSize);
+  }
+
+  /**
+   * Has the code at these RAM offsets (a snapshot's hotCode) translated now rather than once it
+   * is hot again, between slices; only where its page is in RAM (a restore's missing pages would
+   * be translated from their zeros): call it again when more pages have come. Returns how many
+   * entries were taken.
+   */
+  primeCode(offsets: readonly number[]): number {
+    if (!this.translator) return 0;
+    const hosts = offsets
+      .filter(
+        (offset) =>
+          Number.isInteger(offset) &&
+          offset >= 0 &&
+          offset < this.ramSize &&
+          offset % 2 === 0 &&
+          this.pageMap.firstMissing(offset - (offset % PAGE_SIZE), PAGE_SIZE) < 0,
+      )
+      .map((offset) => this.layout.RAM + offset);
+    return this.translator.prime(hosts);
+  }
+
   static async create(options: HartOptions): Promise<Hart> {
     const { ramSize, bus } = options;
     if (!Number.isInteger(ramSize) || ramSize <= 0 || ramSize % 4096 !== 0 || ramSize > MAX_RAM) {

@@ -191,6 +191,9 @@ test('each malformed snapshot field is refused with a sentence naming it', async
     ['working set out of range', (s) => s.workingSet.push(512), /from 0 to 511, not 512/],
     ['working set fraction', (s) => s.workingSet.push(1.5), /"snapshot.workingSet"/],
     ['working set repeated', (s) => s.workingSet.push(7), /lists chunk 7 twice/],
+    ['hot code not a list', (s) => ((s as { hotCode: unknown }).hotCode = 7), /"snapshot.hotCode"/],
+    ['hot code past RAM', (s) => (s.hotCode = [0, 32 * 2 ** 20]), /below 33554432, not 33554432/],
+    ['hot code odd', (s) => (s.hotCode = [3]), /even RAM offsets.*not 3/],
   ];
   for (const [name, spoil, message] of cases) {
     const s: SnapshotManifest = structuredClone(snapshot);
@@ -563,8 +566,10 @@ test('a working-set pack holds the working set pages in order, is checked, and i
     chunks: [7, 0],
     pages: [114, 1, 113],
     warmPages: [],
+    hotCode: [],
   });
   assert.equal(packed.warmPack, undefined, 'no warm-up, no warm pack');
+  assert.equal(packed.hotCode, undefined, 'no hot code, none listed');
   const pack = blobs.get(packed.workingSetPack!.sha256)!;
   const chunk7 = blobs.get(snapshot.ram.chunks[7]!)!;
   const chunk0 = blobs.get(snapshot.ram.chunks[0]!)!;
@@ -600,7 +605,10 @@ test('a warm pack holds the pages the warm-up touched, is checked, and is a blob
     chunks: [7, 0],
     pages: [114, 1],
     warmPages: [113, 2],
+    hotCode: [0x2000, 0x1ffe],
   });
+  // The trial restore's hot code replaces the machine's own.
+  assert.deepEqual(packed.hotCode, [0x2000, 0x1ffe]);
   const warm = blobs.get(packed.warmPack!.sha256)!;
   const chunk7 = blobs.get(snapshot.ram.chunks[7]!)!;
   const chunk0 = blobs.get(snapshot.ram.chunks[0]!)!;

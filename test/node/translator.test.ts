@@ -84,6 +84,42 @@ test('a device write to a page of translated code drops its units', async () => 
   assert.equal(hart.x(10), 1000n, 'the old translation ran after its page was written');
 });
 
+test("a snapshot's hot code is translated at once when primed, but not from a missing page", async () => {
+  // A threshold the loop never reaches: only priming translates it.
+  const jit = { threshold: 1_000_000 };
+  const { hart } = await hartWith([ADDI_A0_A0_1, JAL_BACK_4], jit);
+  hart.run(1000);
+  assert.equal(hart.jitStats()!.translatedInstructions, 0);
+  assert.deepEqual(hart.hotCode(), []);
+
+  // The page not in RAM yet (a restore's, still being fetched): nothing is taken.
+  hart.pageMap.markMissing(0, 4096);
+  assert.equal(hart.primeCode([0]), 0);
+  hart.pageMap.markPresent(0, 4096);
+  assert.equal(hart.primeCode([0, 2 * 2 ** 20, 3]), 1, 'only the offset in RAM, and even');
+  assert.equal(hart.primeCode([0]), 0, 'an entry already queued is taken once');
+  // Compiled off the thread between two slices, then entered.
+  for (let i = 0; i < 50 && hart.jitStats()!.unitsCompiled === 0; i++) {
+    hart.run(1000);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  hart.run(1000);
+  assert.ok(hart.jitStats()!.translatedInstructions > 0, JSON.stringify(hart.jitStats()));
+  // What a snapshot of this hart would keep: the loop's entry.
+  assert.deepEqual(hart.hotCode(), [0]);
+
+  // Primed on a hart that never ran it: translated before it is entered even once.
+  const fresh = await hartWith([ADDI_A0_A0_1, JAL_BACK_4], jit);
+  assert.equal(fresh.hart.primeCode(hart.hotCode()), 1);
+  for (let i = 0; i < 50 && fresh.hart.jitStats()!.unitsCompiled === 0; i++) {
+    fresh.hart.run(0);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  fresh.hart.run(1000);
+  assert.equal(fresh.hart.x(10), 500n);
+  assert.ok(fresh.hart.jitStats()!.translatedInstructions > 0);
+});
+
 /** An ISA test program, built here too: test files run in parallel with isa.test.ts. */
 function isaProgram(name: string): Uint8Array {
   const build = spawnSync(process.execPath, ['scripts/build-isa-tests.mjs', '--variant=emu'], {

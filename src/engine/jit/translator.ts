@@ -115,6 +115,12 @@ export class Translator {
   /** Evictions when the threshold was last raised (see crowded()). */
   private evictionsSeen = 0;
   compileMs = 0;
+  /**
+   * Entries to translate before the guest makes them hot (prime()): what was translated when a
+   * snapshot was taken, for the restored machine. Taken after what the hart queued, a batch at a
+   * time.
+   */
+  private primed: number[] = [];
 
   constructor(
     private readonly hart: TranslatorHart,
@@ -155,9 +161,58 @@ export class Translator {
     return -1;
   }
 
-  /** Whether the hart has queued addresses and no batch is being compiled. */
+  /** Whether the hart has queued addresses (or some are primed) and no batch is being compiled. */
   get ready(): boolean {
-    return !this.inFlight && this.view.getUint32(this.hart.layout.JIT_QUEUE_LENGTH, true) > 0;
+    return (
+      !this.inFlight &&
+      (this.view.getUint32(this.hart.layout.JIT_QUEUE_LENGTH, true) > 0 || this.primed.length > 0)
+    );
+  }
+
+  /**
+   * The entries of the units in the cache, in the order they were installed (by slot, which the
+   * cache hands out in turn): what a snapshot keeps, so that a restore can prime() them.
+   */
+  hotEntries(): number[] {
+    const l = this.hart.layout;
+    const found: [slot: number, host: number][] = [];
+    for (let entry = l.JIT_TABLE; entry < l.JIT_TABLE + l.JIT_ENTRIES * 8; entry += 8) {
+      const slot = this.view.getInt32(entry + 4, true);
+      if (slot > 0) found.push([slot, this.view.getUint32(entry, true)]);
+    }
+    return found.sort(([a], [b]) => a - b).map(([, host]) => host);
+  }
+
+  /**
+   * Has the entries at `hosts` translated before they are hot, a batch between two slices, the
+   * guest running on meanwhile: those of a restored snapshot (hotEntries() when it was taken),
+   * so that what the guest ran then runs translated from the start. The caller vouches that
+   * their pages are in RAM (a page still missing would be translated from its zeros). An entry
+   * already translated or queued, or with no room in its bucket, is left as it is. Returns how
+   * many were taken.
+   */
+  prime(hosts: readonly number[]): number {
+    const l = this.hart.layout;
+    const buckets = l.JIT_ENTRIES / WAYS;
+    let taken = 0;
+    for (const host of hosts) {
+      let entry = this.entry(host);
+      if (entry < 0) {
+        // A free way of its bucket (host 0: never used, as the hart's lookup sees it).
+        const bucket = l.JIT_TABLE + ((((host >>> 1) ^ (host >>> 15)) & (buckets - 1)) << 5);
+        for (let way = 0; way < WAYS && entry < 0; way++)
+          if (this.view.getUint32(bucket + way * 8, true) === 0) entry = bucket + way * 8;
+        if (entry < 0) continue;
+        this.view.setUint32(entry, host, true);
+      } else if (this.view.getInt32(entry + 4, true) > 0) continue; // translated
+      if (this.view.getInt32(entry + 4, true) === NEVER) continue; // queued, or untranslatable
+      // Queued, as the hart marks what it queues: until the unit is installed, or a store to its
+      // page drops it.
+      this.view.setInt32(entry + 4, NEVER, true);
+      this.primed.push(host);
+      taken++;
+    }
+    return taken;
   }
 
   /**
@@ -176,6 +231,13 @@ export class Translator {
     const hostsQueued = Array.from(queue.subarray(0, count));
     queue.copyWithin(0, count);
     this.view.setUint32(l.JIT_QUEUE_LENGTH, queued - count, true);
+    // Then primed entries, those still queued (a store to the page since drops the mark).
+    while (hostsQueued.length < MAX_BATCH && this.primed.length > 0) {
+      const host = this.primed.shift()!;
+      const entry = this.entry(host);
+      if (entry >= 0 && this.view.getInt32(entry + 4, true) === NEVER) hostsQueued.push(host);
+    }
+    if (hostsQueued.length === 0) return;
     const batch = ++this.batches;
     if (!now && this.codegen) return this.flushElsewhere(this.codegen, hostsQueued, batch, started);
     const {
@@ -332,6 +394,7 @@ export class Translator {
 
   /** Drops every unit (the hart has just forgotten them: RAM was replaced). */
   forget(): void {
+    this.primed = [];
     this.cache.clear();
     this.scannedIn.clear();
     this.batches++;

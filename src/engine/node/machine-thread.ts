@@ -65,6 +65,8 @@ export type ThreadEvent =
       touchedPages: number[];
       /** After a restore: the guest's clock and random state are renewed (waited for). */
       resumed: boolean;
+      /** Where the translated code starts, as RAM offsets (Hart.hotCode; a snapshot's hotCode). */
+      hotCode: number[];
     }
   | { type: 'exit'; exit: MachineExit; instructions: bigint }
   /** Units for this side to write and compile (answered by codegen-reply). */

@@ -90,6 +90,7 @@ port.on('message', async (request: ThreadRequest) => {
         touched: [...(host.ram?.touched ?? [])],
         touchedPages: [...(host.ram?.touchedPages ?? [])],
         resumed: host.resumed ? await host.resumed.then(() => true) : false,
+        hotCode: host.machine?.hart.hotCode() ?? [],
       });
       break;
     case 'stop':

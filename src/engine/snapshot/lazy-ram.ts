@@ -96,9 +96,9 @@ export class LazyRam implements RamLoader {
   /**
    * A pack (see fillFromPack) on its way: its pages are filled when it comes, and a touch of one
    * of them meanwhile waits for it rather than fetching the page's chunk. If it cannot be had,
-   * its pages come chunk by chunk as they are touched.
+   * its pages come chunk by chunk as they are touched. Resolves once it is in (or given up).
    */
-  expectPack(pages: readonly number[], pack: Promise<Uint8Array>): void {
+  expectPack(pages: readonly number[], pack: Promise<Uint8Array>): Promise<void> {
     const filled = pack
       .then((bytes) => this.fillFromPack(pages, bytes))
       .catch(() => {})
@@ -106,6 +106,7 @@ export class LazyRam implements RamLoader {
     for (const page of pages)
       if (page >= 0 && this.pages.firstMissing(page * PAGE_SIZE, PAGE_SIZE) >= 0)
         this.comingInPack.set(page, filled);
+    return filled;
   }
 
   private async fillPage(index: number, offset: number): Promise<void> {

@@ -130,7 +130,11 @@ export async function restoreSnapshot(
         const bytes = await packed;
         const pages = bytes && snapshot.workingSetPages;
         if (pages) ram.fillFromPack(pages, bytes);
-        if (warm) ram.expectPack(warm.pages, warm.bytes);
+        // The code translated when the snapshot was taken is translated again as its pages come
+        // (the packs bring most of it): what the reader runs first runs translated at once.
+        const hotCode = snapshot.hotCode ?? [];
+        m.hart.primeCode(hotCode);
+        if (warm) void ram.expectPack(warm.pages, warm.bytes).then(() => m.hart.primeCode(hotCode));
         // The working set's chunks while the guest runs (urgent fetches go first), but not those
         // the packs' pages come from: the packs hold every page the recording touched, so the
         // rest of those chunks is what nobody needed; it comes when touched. Prefetching it

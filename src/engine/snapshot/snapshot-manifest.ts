@@ -71,9 +71,20 @@ export interface SnapshotManifest {
    * pack, while the guest runs, and fills the pages still missing when it arrives.
    */
   warmPack?: BlobRef;
+  /**
+   * Where the code the translator had translated when the snapshot was taken starts, as RAM
+   * offsets, in the order it was translated (at most MAX_HOT_CODE). A restore translates it as
+   * soon as its pages are in, before the guest makes it hot again: what ran before a snapshot
+   * (the shell, Python after a warm-up) runs translated from the start. Optional: an engine
+   * without a translator, or a reader that ignores it, loses only time.
+   */
+  hotCode?: number[];
   /** SHA-256 of the kernel the machine was booted with. */
   kernel: string;
 }
+
+/** The most entries a snapshot's hotCode lists (the translator's entry table holds 65,536). */
+export const MAX_HOT_CODE = 16384;
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   !!value && typeof value === 'object' && !Array.isArray(value);
@@ -147,8 +158,22 @@ export function snapshotProblem(value: unknown, at = ''): string | undefined {
     s.disks.map((disk, i) => diskProblem(disk, i, at)).find((p) => p !== undefined) ||
     workingSetProblem(s.workingSet, s.ram!.chunks.length, at) ||
     packProblem(s as SnapshotManifest, s.workingSetPages, s.workingSetPack, 'workingSet', at) ||
-    packProblem(s as SnapshotManifest, s.warmPages, s.warmPack, 'warm', at)
+    packProblem(s as SnapshotManifest, s.warmPages, s.warmPack, 'warm', at) ||
+    hotCodeProblem(s.hotCode, s.memoryMiB! * 2 ** 20, at)
   );
+}
+
+/** What is wrong with a snapshot's hotCode (absent is fine), or undefined. */
+function hotCodeProblem(hotCode: unknown, ramBytes: number, at: string): string | undefined {
+  if (hotCode === undefined) return undefined;
+  if (!Array.isArray(hotCode) || hotCode.length > MAX_HOT_CODE)
+    return `"${at}hotCode" must be a list of at most ${MAX_HOT_CODE} RAM offsets`;
+  const bad = hotCode.find(
+    (offset) => !Number.isInteger(offset) || offset < 0 || offset >= ramBytes || offset % 2 !== 0,
+  );
+  return bad === undefined
+    ? undefined
+    : `"${at}hotCode" must hold even RAM offsets below ${ramBytes}, not ${JSON.stringify(bad)}`;
 }
 
 /** A pack slot not to be used (see SnapshotManifest.workingSetPages). */

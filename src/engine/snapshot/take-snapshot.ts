@@ -10,6 +10,7 @@ import type { LazyRam } from './lazy-ram.js';
 import { chunkRam } from './ram-chunks.js';
 import {
   DEFAULT_RAM_CHUNK_SIZE,
+  MAX_HOT_CODE,
   type SnapshotDisk,
   type SnapshotManifest,
   diskFingerprint,
@@ -72,6 +73,8 @@ export async function takeSnapshot(
     if (!standalone)
       await (previous ? options.restoredRam?.loadWritten() : options.restoredRam?.loadAll());
     if (options.host) saved.state.host = options.host();
+    // What runs translated now, for a restore to translate at once (SnapshotManifest.hotCode).
+    const hotCode = machine.hart.hotCode().slice(0, MAX_HOT_CODE);
     const blobs = new Map<string, Uint8Array>();
     const stateBytes = encodeMachineState(saved.state);
     const stateSha = await sha256Hex(stateBytes);
@@ -112,6 +115,7 @@ export async function takeSnapshot(
       workingSet: options.workingSet ?? [],
       kernel: options.kernel,
     };
+    if (hotCode.length > 0) manifest.hotCode = hotCode;
     return { manifest, blobs };
   });
 }

@@ -9,7 +9,7 @@ import { type ImageRequest, loadBootImage } from '../../engine/node/images.js';
 import { SHELL_PROMPT } from '../../engine/console-session.js';
 import { MachineThread, type ThreadEvent } from '../../engine/node/machine-thread.js';
 import { GuestShell } from '../../engine/node/guest-shell.js';
-import type { SnapshotManifest } from '../../engine/snapshot/snapshot-manifest.js';
+import { MAX_HOT_CODE, type SnapshotManifest } from '../../engine/snapshot/snapshot-manifest.js';
 import { sha256Hex } from '../../engine/image/blob-fetcher.js';
 import { PAGE_SIZE } from '../../engine/page-map.js';
 import { ImageBuildError } from './image-build-error.js';
@@ -153,6 +153,8 @@ export interface WorkingSet {
   pages: number[];
   /** The pages the warm-up commands touched beyond `pages`, in that order. */
   warmPages: number[];
+  /** Where the code hot by then starts (RAM offsets): the snapshot's hotCode. */
+  hotCode: number[];
 }
 
 /**
@@ -201,6 +203,9 @@ export async function recordWorkingSet(
       chunks: after.touched,
       pages: touchedPages,
       warmPages: after.touchedPages.slice(touchedPages.length),
+      // What a reader's first moves and the warm-up made hot, and only that (the machine the
+      // snapshot was taken on had translated its boot too): a restore translates it at once.
+      hotCode: after.hotCode,
     };
   } finally {
     await restored.terminate();
@@ -231,10 +236,12 @@ export async function withWorkingSet(
   };
   const withPack: SnapshotManifest = {
     ...snapshot,
+    hotCode: workingSet.hotCode.slice(0, MAX_HOT_CODE),
     workingSet: workingSet.chunks,
     workingSetPages: workingSet.pages,
     workingSetPack: await packOf(workingSet.pages),
   };
+  if (withPack.hotCode!.length === 0) delete withPack.hotCode;
   if (workingSet.warmPages.length === 0) return withPack;
   return {
     ...withPack,
