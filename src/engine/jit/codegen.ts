@@ -82,13 +82,18 @@ export function writeModule(
   );
 }
 
-/** The decoder of the hart module the last request came with. */
-let decoding: { hart: WebAssembly.Module; decode: (raw: number) => DecodedInstruction } | undefined;
+/**
+ * This thread's decoder, from the hart module of its first request, kept with its memo of decoded
+ * bits. Every request of a thread comes from one build of hart.wasm (a page and its Workers, or
+ * the command-line tool and its worker threads), but each arrives as a new copy of the module
+ * (a message clones it), so its identity cannot tell: comparing it rebuilt the decoder, and lost
+ * the memo, for every batch.
+ */
+let decoding: ((raw: number) => DecodedInstruction) | undefined;
 
 function decoderFor(hart: WebAssembly.Module): (raw: number) => DecodedInstruction {
-  if (decoding?.hart !== hart)
-    decoding = { hart, decode: memoisedDecoder(instructionDecoder(hart)) };
-  return decoding.decode;
+  decoding ??= memoisedDecoder(instructionDecoder(hart));
+  return decoding;
 }
 
 /** The codegen thread's side: scans the units, writes their module and compiles it. */
