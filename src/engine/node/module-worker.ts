@@ -15,7 +15,16 @@ export function startModuleWorker(url: URL): Worker {
       { eval: true },
     );
   }
-  return new Worker(url, { execArgv: ownArgv(process.execArgv) });
+  const argv = ownArgv(process.execArgv);
+  if (argv.length === process.execArgv.length) return new Worker(url);
+  try {
+    return new Worker(url, { execArgv: argv });
+  } catch (error) {
+    // Options given explicitly are checked, and V8's (--no-liftoff, --max-old-space-size) are
+    // refused in a worker's execArgv: inherited as they are, as by default, they are not.
+    if ((error as NodeJS.ErrnoException).code !== 'ERR_WORKER_INVALID_EXEC_ARGV') throw error;
+    return new Worker(url);
+  }
 }
 
 /**
