@@ -124,6 +124,13 @@ export class ConsoleSession {
     );
   }
 
+  /** Sends Ctrl-C (the shell abandons the command it runs) and resolves at its next prompt. */
+  async interrupt(timeoutMs = 10_000): Promise<void> {
+    this.inbox = [];
+    this.send('\x03');
+    await this.until(atPrompt(), timeoutMs, 'the guest shell did not answer Ctrl-C');
+  }
+
   /**
    * Runs `command` in the guest shell and resolves to its output (with the terminal's \r\n
    * turned into \n) and exit status. `onChunk` sees output as it arrives.
@@ -199,7 +206,11 @@ export class ConsoleSession {
       },
       options.timeoutMs ?? 600_000,
       'the command did not finish',
-    );
+    ).catch((error: unknown) => {
+      // No marker will come: what was held back for one is output too.
+      if (status === undefined && held) hand(held);
+      throw error;
+    });
     return { output: parts.join('').replace(/\r\n/g, '\n'), exitCode };
   }
 }

@@ -182,6 +182,32 @@ hello from /tmp/lesson
     expect(part(second, 'terminal-button').getAttribute('aria-expanded')).to.equal('false');
   });
 
+  it('starts its machine when it scrolls into view; snippets without a session get one each', async () => {
+    const container = page(`<div style="height: 300vh"></div>
+      <pre>echo a</pre><linux-snippet></linux-snippet>
+      <pre>echo b</pre><linux-snippet></linux-snippet>`);
+    const [a, b] = snippets(container);
+    const terminalOf = (el: LinuxSnippet) => el.shadowRoot!.querySelector('linux-terminal');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(terminalOf(a), 'no machine before it is seen').to.equal(null);
+    a.scrollIntoView();
+    await until(() => terminalOf(a)?.status === 'ready', 60_000, 'the machine to start unasked');
+    await until(() => terminalOf(b) !== null, 10_000, "the other snippet's machine");
+    expect(terminalOf(b)).not.to.equal(terminalOf(a));
+    expect(a.state).to.equal('idle'); // started, but nothing ran
+  });
+
+  it('fails a snippet that runs past its timeout, and the next snippet of the session runs', async () => {
+    const [slow, next] = snippets(
+      page(`<pre>echo started; sleep 1000</pre><linux-snippet session="slow" timeout="2"></linux-snippet>
+        <pre>echo next</pre><linux-snippet session="slow"></linux-snippet>`),
+    );
+    expect(await slow.run()).to.deep.equal({ output: 'started\n', exitCode: -1, passed: false });
+    await slow.updateComplete;
+    expect(part(slow, 'status').textContent).to.contain('did not finish within 2 s');
+    expect(await next.run()).to.deep.equal({ output: 'next\n', exitCode: 0, passed: true });
+  });
+
   it('is accessible: named buttons, the state and output in polite live regions', async () => {
     const container = page('<pre>echo accessible</pre><linux-snippet></linux-snippet>');
     const [el] = snippets(container);

@@ -91,8 +91,8 @@ export class InteractiveShell {
       return await this.session.exec(command, { timeoutMs, inShell: true, onChunk: onOutput });
     } catch (error) {
       if (error instanceof GuestError && error.code === 'no-prompt') {
-        // Timed out: interrupt it (the shell abandons the line and prompts again).
-        this.send('\x03');
+        // Timed out: interrupt it, so that the next command finds the shell at its prompt.
+        await this.session.interrupt().catch(() => {});
         throw Object.assign(new Error(`runInShell: ${error.message}`), { code: 'timeout' });
       }
       throw error;
