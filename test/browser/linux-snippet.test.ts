@@ -242,7 +242,7 @@ hello from /tmp/lesson
           '```',
           '```output',
           '/etc',
-          'a < b & c',
+          '...',
           '```',
         ].join('\n'),
       ),
