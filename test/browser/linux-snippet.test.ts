@@ -111,7 +111,7 @@ two
   it('runs the edited code after Edit', async () => {
     const container = page('<pre><code>echo original</code></pre><linux-snippet></linux-snippet>');
     const [el] = snippets(container);
-    await el.updateComplete;
+    expect((await el.run()).output).to.equal('original\n');
     const code = container.querySelector('code')!;
     part(el, 'edit-button').click();
     await el.updateComplete;
