@@ -117,7 +117,7 @@ two
     await el.updateComplete;
     expect(part(el, 'edit-button').getAttribute('aria-pressed')).to.equal('true');
     expect(code.isContentEditable).to.equal(true);
-    expect(document.activeElement).to.equal(code);
+    expect(document.activeElement).to.equal(container.querySelector('pre'));
     code.textContent = 'echo edited';
     expect((await el.run()).output).to.equal('edited\n');
     part(el, 'edit-button').click();

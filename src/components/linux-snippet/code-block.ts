@@ -22,12 +22,3 @@ export function findCodeBlock(
   }
   return preOf(snippet.previousElementSibling);
 }
-
-/**
- * Where the code's text is edited: the `<code>` inside the `<pre>` when there is one (the
- * generator's highlighting lives there), else the `<pre>` itself.
- */
-export function editableOf(pre: HTMLPreElement): HTMLElement {
-  const code = pre.querySelector(':scope > code');
-  return code instanceof HTMLElement ? code : pre;
-}

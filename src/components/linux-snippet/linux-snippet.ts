@@ -1,7 +1,7 @@
 import { LitElement, html, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import type { OutputMatch } from '../../snippets/snippet-info.js';
-import { editableOf, findCodeBlock } from './code-block.js';
+import { findCodeBlock } from './code-block.js';
 import { snippetStyles } from './linux-snippet.styles.js';
 import { type SessionMember, SnippetSession } from './snippet-session.js';
 import { judgeRun } from './snippet-verdict.js';
@@ -311,9 +311,10 @@ ${this.expected()}</pre>`
   };
 
   private startEditing(): void {
-    const block = findCodeBlock(this, this.htmlFor);
-    if (!block) return;
-    const editable = editableOf(block);
+    // The whole block (its focus ring around it); the site's highlighting inside stays until
+    // the text changes.
+    const editable = findCodeBlock(this, this.htmlFor);
+    if (!editable) return;
     editable.contentEditable = 'plaintext-only';
     editable.spellcheck = false;
     editable.setAttribute('role', 'textbox');
@@ -327,9 +328,8 @@ ${this.expected()}</pre>`
   private stopEditing(): void {
     if (!this.editing) return;
     this.editing = false;
-    const block = findCodeBlock(this, this.htmlFor);
-    if (!block) return;
-    const editable = editableOf(block);
+    const editable = findCodeBlock(this, this.htmlFor);
+    if (!editable) return;
     editable.removeAttribute('contenteditable');
     editable.removeAttribute('role');
     editable.removeAttribute('aria-multiline');
