@@ -175,6 +175,7 @@ hello from /tmp/lesson
     expect(text()).to.contain('echo second in $PWD');
     expect(text()).not.to.contain('__lt_done');
     expect(text()).not.to.contain('stty');
+    await expect(second).to.be.accessible();
     part(first, 'terminal-button').click();
     await first.updateComplete;
     await second.updateComplete;
