@@ -55,7 +55,14 @@ describe('runInShell()', function () {
       'the answer',
       () => screenText(el),
     );
-    // And a call after the reader's typing still reads only its own output.
+    // And a call after the reader's typing, even a line left half typed, reads only its own output.
+    await sendKeys({ type: 'echo half-typed' });
+    await until(
+      () => screenText(el).includes('echo half-typed'),
+      10_000,
+      'the echo',
+      () => screenText(el),
+    );
     expect(await el.runInShell('echo after')).to.deep.equal({ output: 'after\n', exitCode: 0 });
   });
 

@@ -83,6 +83,8 @@ export class InteractiveShell {
     this.busy = true;
     try {
       if (!this.echoOff) {
+        // The reader may have left a line half typed: Ctrl-E, Ctrl-U clear it first.
+        this.send('\x05\x15');
         await this.session.line(ECHO_OFF, timeoutMs, ECHO_OFF_DONE);
         this.echoOff = true;
       }
