@@ -93,10 +93,42 @@ export class ConsoleSession {
    */
   async ready(timeoutMs = 120_000): Promise<void> {
     await this.until(atPrompt(), timeoutMs, 'the guest did not reach a shell prompt');
-    this.inbox = [];
     // PS2 empty: the lines of a long command (see exec) draw no continuation prompts.
-    this.send("stty -echo; PS2=''\n");
-    await this.until(atPrompt(), 10_000, 'the guest shell did not answer');
+    await this.line("stty -echo; PS2=''");
+  }
+
+  /**
+   * Types `text` and Enter at the prompt the shell shows now, and resolves at its next prompt:
+   * the first one after `after`, when given, which the line prints (a prompt the shell redraws
+   * meanwhile, on a resize, would otherwise end the wait early).
+   */
+  async line(text: string, timeoutMs = 10_000, after?: string): Promise<void> {
+    this.inbox = [];
+    this.send(`${text}\n`);
+    let seen = after === undefined;
+    let held = '';
+    const prompt = atPrompt();
+    await this.until(
+      (fresh) => {
+        if (!seen) {
+          held = (held + fresh).slice(-(after!.length + 256));
+          const at = held.indexOf(after!);
+          if (at < 0) return undefined;
+          seen = true;
+          fresh = held.slice(at + after!.length);
+        }
+        return prompt(fresh);
+      },
+      timeoutMs,
+      'the guest shell did not answer',
+    );
+  }
+
+  /** Sends Ctrl-C (the shell abandons the command it runs) and resolves at its next prompt. */
+  async interrupt(timeoutMs = 10_000): Promise<void> {
+    this.inbox = [];
+    this.send('\x03');
+    await this.until(atPrompt(), timeoutMs, 'the guest shell did not answer Ctrl-C');
   }
 
   /**
@@ -122,7 +154,9 @@ export class ConsoleSession {
     const encoded = btoa(String.fromCharCode(...new TextEncoder().encode(command)));
     const [open, close] = options.inShell ? ['{ ', '; }'] : ['(', ')'];
     this.inbox = [];
-    const report = `printf '%s%d\\n' ${marker} $?`;
+    // The status line then erases itself on a terminal (cursor up, clear the line), so a screen
+    // that shows the session (the element's) has the prompt where the marker was.
+    const report = `printf '%s%d\\n\\033[1A\\033[2K' ${marker} $?`;
     if (encoded.length <= LONGEST_TYPED_COMMAND) {
       this.send(`${open}eval "$(echo ${encoded} | base64 -d)"${close}; ${report}\n`);
     } else {
@@ -172,7 +206,11 @@ export class ConsoleSession {
       },
       options.timeoutMs ?? 600_000,
       'the command did not finish',
-    );
+    ).catch((error: unknown) => {
+      // No marker will come: what was held back for one is output too.
+      if (status === undefined && held) hand(held);
+      throw error;
+    });
     return { output: parts.join('').replace(/\r\n/g, '\n'), exitCode };
   }
 }

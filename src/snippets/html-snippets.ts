@@ -13,6 +13,12 @@ type Element = DefaultTreeAdapterMap['element'];
 
 const isElement = (node: Node): node is Element => 'tagName' in node;
 
+/**
+ * Attributes of the element that are not the marker's: the block it runs (`for`), the state the
+ * element reflects once it ran (a page saved after a run has it), and HTML's global ones.
+ */
+const NOT_OPTIONS = /^(?:for|state|id|class|style|hidden|lang|dir|title|data-.*|aria-.*)$/;
+
 function attribute(element: Element, name: string): string | undefined {
   return element.attrs.find((a) => a.name === name)?.value;
 }
@@ -83,7 +89,7 @@ export function htmlSnippets(
     const info = ['sh', 'run']
       .concat(
         element.attrs
-          .filter((a) => a.name !== 'for')
+          .filter((a) => !NOT_OPTIONS.test(a.name))
           .map((a) => (a.value === '' ? a.name : `${a.name}="${a.value}"`)),
       )
       .join(' ');

@@ -24,7 +24,7 @@ async function execAgainstShell(printed: string, cutAt: RegExp) {
   const streamed: string[] = [];
   const done = session.exec('the command', { onChunk: (text) => streamed.push(text) });
   await nextTurn();
-  const marker = /printf '%s%d\\n' (\S+) \$\?/.exec(sent.at(-1)!)![1];
+  const marker = /printf '%s%d\\n\S*' (\S+) \$\?/.exec(sent.at(-1)!)![1];
   const console = `${printed.replace(/\n/g, '\r\n')}${marker}0\r\nlinux-terminal:~# `;
   for (const chunk of console.split(cutAt)) {
     session.receive(chunk);

@@ -117,6 +117,14 @@ describe('snippets in HTML', () => {
     assert.match(problems[0].message, /right after the <pre>/);
     assert.match(problems[1].message, /no <pre id="nowhere">/);
   });
+
+  test("the element's own attributes and HTML's global ones are not taken for options", () => {
+    const html =
+      '<pre>true</pre><linux-snippet id="a" class="b" state="passed" data-x="1" aria-describedby="c" exit="0"></linux-snippet>';
+    const { snippets, problems } = htmlSnippets(html, 'saved.html');
+    assert.deepEqual(problems, []);
+    assert.equal(snippets.length, 1);
+  });
 });
 
 describe('output matching', () => {

@@ -24,6 +24,8 @@ import { dedent } from '../dedent.js';
 import { LinuxFile } from '../linux-file/linux-file.js';
 import type { ExecOptions, ExecResult } from './exec-types.js';
 export type { ExecOptions, ExecResult };
+import { InteractiveShell, type ShellOptions, type ShellResult } from './interactive-shell.js';
+export type { ShellOptions, ShellResult };
 import {
   type BootMode,
   type JitMode,
@@ -274,6 +276,8 @@ export class LinuxTerminal extends LitElement {
     { resolve: (r: ExecResult) => void; reject: (e: Error) => void }
   >();
   private nextExec = 1;
+  /** runInShell()'s driver of the console's shell, for the current machine. */
+  private shell?: InteractiveShell;
   private readonly saves = new Map<
     number,
     { resolve: (state: Blob) => void; reject: (e: Error) => void }
@@ -544,6 +548,45 @@ export class LinuxTerminal extends LitElement {
       });
       this.post({ type: 'exec', id, command, maxOutput: options.maxOutput });
     });
+  }
+
+  /**
+   * Types `command` into the terminal's own shell, as a reader would (the snippet checker runs
+   * snippets the same way), and resolves to its output and exit status: a `cd` or a variable
+   * stays for the next call and for the reader, and an `exit` ends that shell. The screen shows
+   * the command after the prompt, then its output, as if typed. Unlike exec(), which leaves the
+   * screen alone, this is the reader's shell: don't call it while the reader types. Waits for
+   * the machine to be ready; calls run one at a time, in call order. Rejects with an Error whose
+   * `code` is `timeout` (the command is then interrupted with Ctrl-C) or `stopped`. See
+   * ShellOptions and ShellResult.
+   */
+  async runInShell(command: string, options: ShellOptions = {}): Promise<ShellResult> {
+    const timeout = options.timeout ?? 60_000;
+    const deadline = performance.now() + timeout;
+    if (this.readyPending || this.status !== 'ready') {
+      let waiting: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([
+        this.ready,
+        new Promise((_, reject) => {
+          waiting = setTimeout(
+            () =>
+              reject(
+                elementError(
+                  'timeout',
+                  `runInShell: the machine was not ready within ${timeout} ms`,
+                ),
+              ),
+            timeout,
+          );
+        }),
+      ]).finally(() => clearTimeout(waiting));
+    }
+    if (!this.worker) throw stoppedError('runInShell');
+    this.shell ??= new InteractiveShell(
+      (text) => this.send(text),
+      (text) => this.writeAside(text),
+    );
+    return this.shell.run(command, Math.max(1, deadline - performance.now()), options.onOutput);
   }
 
   /**
@@ -940,7 +983,9 @@ export class LinuxTerminal extends LitElement {
     this.fitColumns(terminal, fit);
     if (this.renderer === 'webgl') void this.useWebgl(terminal, fit);
     terminal.onData((data) => {
-      if (!this.readonly) this.send(data);
+      if (this.readonly) return;
+      this.shell?.beforeReaderInput();
+      this.send(data);
     });
     terminal.textarea?.setAttribute('aria-label', `${this.label ?? 'Linux terminal'} input`);
     terminal.textarea?.setAttribute('aria-describedby', 'hint');
@@ -1067,6 +1112,8 @@ export class LinuxTerminal extends LitElement {
   private stopMachine(readyError?: Error): void {
     for (const { reject } of this.execs.values()) reject(stoppedError('exec'));
     this.execs.clear();
+    this.shell?.fail(readyError ?? stoppedError('runInShell'));
+    this.shell = undefined;
     for (const { reject } of this.saves.values()) reject(stoppedError('saveState'));
     this.saves.clear();
     for (const resolve of this.statsRequests.values()) resolve(undefined);
@@ -1115,6 +1162,7 @@ export class LinuxTerminal extends LitElement {
     switch (message.type) {
       case 'output':
         this.queueOutput(message.data);
+        this.shell?.receive(message.data);
         this.emit<LinuxTerminalOutputDetail>('linux-terminal-output', { data: message.data });
         break;
       case 'exec-result': {
