@@ -24,6 +24,7 @@ export default tseslint.config(
       'examples/docusaurus/build/',
       'examples/docusaurus/static/linux-terminal/',
       'examples/mkdocs/site/',
+      'examples/mkdocs/docs/linux-terminal/',
     ],
   },
   js.configs.recommended,
