@@ -55,10 +55,15 @@ export default [
     plugins: [urlAssets(), json(), nodeResolve(), typescript(typescriptOptions)],
   },
   {
-    // Plugins for docs generators (package subpath exports: linux-terminal/markdown-it), run by
-    // the generator at build time, in Node.
-    input: { 'markdown-it': 'src/plugins/markdown-it.ts' },
-    output: { dir: 'dist/plugins', format: 'es', sourcemap: true },
+    // Plugins for docs generators (package subpath exports: linux-terminal/markdown-it and
+    // linux-terminal/remark), run by the generator at build time, in Node.
+    input: { 'markdown-it': 'src/plugins/markdown-it.ts', remark: 'src/plugins/remark.ts' },
+    output: {
+      dir: 'dist/plugins',
+      format: 'es',
+      sourcemap: true,
+      chunkFileNames: 'chunks/[name]-[hash].js',
+    },
     plugins: [nodeResolve(), typescript(typescriptOptions)],
   },
   {

@@ -1,5 +1,6 @@
 // Makes a fresh clone ready: installs the npm dependencies when they are missing or older than the
-// lockfile, and (with --test) the Debian packages the tests need, each only when it is missing.
+// lockfile, and (with --test) the Debian packages the tests need, each only when it is missing,
+// and the example sites' npm dependencies (each site's own lockfile, installed in its folder).
 // Run by `npm run demo`, before `npm test`, and by .ci/run (--system-only); safe to run again.
 import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
@@ -20,7 +21,11 @@ const testPackages = [
   { command: 'cpio', pkg: 'cpio', why: 'initramfs checks' },
   { command: 'mke2fs', pkg: 'e2fsprogs', why: 'image builder (folder disks)' },
   { command: 'debugfs', pkg: 'e2fsprogs', why: 'image builder (folder disks)' },
+  { command: 'mkdocs', pkg: 'mkdocs', why: 'the MkDocs example site' },
 ];
+
+/** The example sites with npm dependencies of their own (scripts/build-examples.mjs builds them). */
+const exampleSites = ['examples/vitepress', 'examples/docusaurus'];
 
 /** Whether `command` is installed; e2fsprogs' tools are in /usr/sbin, not on a user's PATH on Debian. */
 function onPath(command) {
@@ -31,9 +36,10 @@ function onPath(command) {
   );
 }
 
-function run(command, args) {
-  console.log(`setup: ${command} ${args.join(' ')}`);
+function run(command, args, cwd = '.') {
+  console.log(`setup: ${cwd === '.' ? '' : `(in ${cwd}) `}${command} ${args.join(' ')}`);
   const result = spawnSync(command, args, {
+    cwd,
     stdio: 'inherit',
     env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
   });
@@ -45,10 +51,12 @@ function run(command, args) {
   }
 }
 
-function ensureNodeModules() {
-  const stamp = 'node_modules/.package-lock.json';
-  if (existsSync(stamp) && statSync(stamp).mtimeMs >= statSync('package-lock.json').mtimeMs) return;
-  run('npm', ['ci', '--no-audit', '--no-fund']);
+/** `npm ci` in `dir` unless its node_modules is as new as its lockfile. */
+function ensureNodeModules(dir = '.') {
+  const stamp = `${dir}/node_modules/.package-lock.json`;
+  const lock = `${dir}/package-lock.json`;
+  if (existsSync(stamp) && statSync(stamp).mtimeMs >= statSync(lock).mtimeMs) return;
+  run('npm', ['ci', '--no-audit', '--no-fund'], dir);
 }
 
 function ensureDebianPackages(wanted) {
@@ -77,4 +85,7 @@ function ensureDebianPackages(wanted) {
 }
 
 if (forTests) ensureDebianPackages(testPackages);
-if (!systemOnly) ensureNodeModules();
+if (!systemOnly) {
+  ensureNodeModules();
+  if (forTests) for (const dir of exampleSites) ensureNodeModules(dir);
+}

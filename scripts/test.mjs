@@ -1,5 +1,5 @@
 // `npm test`: every check the project has, in order, with one summary at the end.
-// Stages: type-check, lint, build, Node tests (node --test), end-to-end tests (node --test driving
+// Stages: type-check, lint, build, the example sites' builds, Node tests (node --test), end-to-end tests (node --test driving
 // headless Chromium with puppeteer, on the built bundle), browser tests (@web/test-runner in
 // headless Chromium). Every stage runs even if an earlier one failed (except that the tests need
 // the build), and the exit status is non-zero if anything failed.
@@ -67,6 +67,8 @@ const stages = [
     },
   },
   { name: 'build', run: () => run(process.execPath, ['scripts/build.mjs']), gate: true },
+  // The example sites (examples/), from the build: their tests read and serve what this makes.
+  { name: 'example sites', run: () => run(process.execPath, ['scripts/build-examples.mjs']) },
   { name: 'node tests', run: () => nodeTestRun('node', testFiles('test/node')) },
   { name: 'e2e tests', run: () => nodeTestRun('e2e', testFiles('test/e2e')) },
   {

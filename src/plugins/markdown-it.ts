@@ -9,39 +9,22 @@
 //   import linuxTerminal from 'linux-terminal/markdown-it';
 //   const md = new MarkdownIt().use(linuxTerminal);
 import type { MarkdownIt } from 'markdown-it';
-import { type SnippetOptions, parseSnippetInfo } from '../snippets/snippet-info.js';
+import type { SnippetOptions } from '../snippets/snippet-info.js';
+import {
+  type SnippetPluginOptions,
+  isOutputBlock,
+  runnableBlock,
+  snippetElement,
+} from '../snippets/snippet-markup.js';
 
-export interface LinuxTerminalPluginOptions {
-  /** The image of snippets that name none (their `<linux-snippet>` gets `image="…"`). */
-  image?: string;
-}
+export { snippetElement };
+export type LinuxTerminalPluginOptions = SnippetPluginOptions;
 
 interface SnippetMeta {
   snippet?: SnippetOptions;
   expected?: string;
   /** An output block that went into the snippet before it: rendered as nothing. */
   taken?: boolean;
-}
-
-const escape = (text: string) =>
-  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-
-/** The `<linux-snippet>` element for a block's options and expected output. */
-export function snippetElement(options: SnippetOptions, expected?: string): string {
-  const attributes: [string, string | number | undefined][] = [
-    ['session', options.session],
-    ['image', options.image],
-    ['timeout', options.timeout],
-    ['exit', options.exit === 0 ? undefined : options.exit],
-    ['match', options.match === 'exact' ? undefined : options.match],
-  ];
-  const attrs = attributes
-    .filter(([, value]) => value !== undefined)
-    .map(([name, value]) => ` ${name}="${escape(String(value))}"`)
-    .join('');
-  // A <pre>'s first newline is dropped by HTML's parser: one is added so the text stays whole.
-  const slot = expected === undefined ? '' : `<pre slot="expected">\n${escape(expected)}</pre>`;
-  return `<linux-snippet${attrs}>${slot}</linux-snippet>\n`;
 }
 
 export default function linuxTerminalPlugin(
@@ -53,21 +36,11 @@ export default function linuxTerminalPlugin(
     const tokens = state.tokens;
     tokens.forEach((token, i) => {
       if (token.type !== 'fence') return;
-      let snippet: SnippetOptions | undefined;
-      try {
-        snippet = parseSnippetInfo(token.info);
-      } catch (error) {
-        const line = (token.map?.[0] ?? 0) + 1;
-        throw new Error(
-          `linux-terminal: the code block at line ${line} is marked run, but ${(error as Error).message}`,
-          { cause: error },
-        );
-      }
+      const snippet = runnableBlock(token.info, (token.map?.[0] ?? 0) + 1, pluginOptions);
       if (!snippet) return;
-      snippet.image ??= pluginOptions.image;
       const meta: SnippetMeta = { snippet };
       const next = tokens[i + 1];
-      if (next?.type === 'fence' && next.info.trim() === 'output') {
+      if (next?.type === 'fence' && isOutputBlock(next.info)) {
         meta.expected = next.content;
         next.meta = { ...(next.meta ?? {}), taken: true } satisfies SnippetMeta;
       }

@@ -11,11 +11,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import type { Browser, Page } from 'puppeteer-core';
 import { type ImageManifest, allBlobs } from '../../src/engine/image/manifest.js';
 import type { PrecacheResult } from '../../src/offline/precache.js';
 import type { LinuxTerminalErrorDetail } from '../../src/components/linux-terminal/linux-terminal.js';
 import { startStaticServer } from './support/static-server.js';
+import { withBrowser } from './support/browser.js';
 import { startFaultServer } from '../support/fault-server.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -43,31 +44,6 @@ before(async () => {
 });
 
 after(() => rm(scratch, { recursive: true, force: true }));
-
-/** A fresh Chromium with its own profile (so its own caches and service workers). */
-async function withBrowser<T>(body: (browser: Browser) => Promise<T>): Promise<T> {
-  const userDataDir = await mkdtemp(join(tmpdir(), 'linux-terminal-chromium-'));
-  const browser = await puppeteer.launch({
-    executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
-    headless: true,
-    userDataDir,
-    args: [
-      '--no-sandbox',
-      '--headless',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
-  try {
-    return await body(browser);
-  } finally {
-    await browser.close();
-    await rm(userDataDir, { recursive: true, force: true });
-  }
-}
 
 async function openPage(browser: Browser, url: string): Promise<Page> {
   const page = await browser.newPage();

@@ -1,7 +1,8 @@
 // A plain static HTTP server for the end-to-end tests, laid out as scripts/serve-demo.mjs lays out
 // the demo: `/` is demo/index.html, `/service-worker.js` is dist/service-worker.js (the site root,
 // so its scope covers the pages and the bundle), and /dist/ and /demo/ are the repository's.
-// `extra` maps more URL prefixes to folders. Every response is `Cache-Control: no-store`, so that
+// `extra` maps more URL prefixes to folders. startSiteServer serves one folder (a built site) at the
+// root instead, as a static host does. Every response is `Cache-Control: no-store`, so that
 // after the server stops, only the service worker's caches can answer. It logs the paths asked.
 import { createServer, type Server } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
@@ -29,7 +30,7 @@ export interface StaticServer {
   stop(): Promise<void>;
 }
 
-export async function startStaticServer(
+export function startStaticServer(
   root: string,
   extra: Record<string, string> = {},
 ): Promise<StaticServer> {
@@ -38,20 +39,28 @@ export async function startStaticServer(
     ['/demo/', join(root, 'demo')],
     ...Object.entries(extra),
   ];
+  return serve((path) => {
+    if (path === '/' || path === '/index.html') return join(root, 'demo/index.html');
+    if (path === '/service-worker.js') return join(root, 'dist/service-worker.js');
+    const mount = mounts.find(([prefix]) => path.startsWith(prefix));
+    return mount && join(mount[1], path.slice(mount[0].length));
+  });
+}
+
+/** Serves the folder `site` at `/`: a built docs site on a static host. */
+export function startSiteServer(site: string): Promise<StaticServer> {
+  return serve((path) => join(site, path));
+}
+
+/** A server of the files that `fileFor` maps URL paths to (undefined: 404). */
+async function serve(fileFor: (path: string) => string | undefined): Promise<StaticServer> {
   const requests: string[] = [];
   const ranges: string[] = [];
   const server: Server = createServer(async (request, response) => {
     const path = decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname);
     requests.push(path);
     if (request.headers.range) ranges.push(path);
-    let file: string | undefined;
-    if (path === '/' || path === '/index.html') file = join(root, 'demo/index.html');
-    else if (path === '/service-worker.js') file = join(root, 'dist/service-worker.js');
-    else {
-      const mount = mounts.find(([prefix]) => path.startsWith(prefix));
-      if (mount && !normalize(path).includes('..'))
-        file = join(mount[1], path.slice(mount[0].length));
-    }
+    let file = normalize(path).includes('..') ? undefined : fileFor(path);
     try {
       if (!file) throw new Error('not found');
       if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
