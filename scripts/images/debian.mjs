@@ -60,6 +60,8 @@ const PACKAGES = [
   'vim-tiny',
   'file',
   'procps',
+  // udhcpc, ip and ifconfig for eth0 when the page asks for a network (lt-init).
+  'busybox',
 ];
 const KEYRING = '/usr/share/keyrings/debian-archive-keyring.gpg';
 const DEFAULT_MIRROR = 'http://deb.debian.org/debian';
@@ -391,6 +393,13 @@ function addImageFiles(rootfs) {
     symlinkSync('poweroff', join(rootfs, 'usr/local/sbin', name));
   }
   file(join(recipe, 'lt-inputrc'), 'etc/lt-inputrc', 0o644);
+  // DHCP at boot with a network (lt-init): the busybox image's lease script, and the ip and
+  // ifconfig it runs, busybox's (Debian's minbase has neither).
+  file(join(recipe, '../busybox/udhcpc.script'), 'etc/lt-udhcpc.script', 0o755);
+  for (const name of ['ip', 'ifconfig']) {
+    rmSync(join(rootfs, 'usr/local/sbin', name), { force: true });
+    symlinkSync('/bin/busybox', join(rootfs, 'usr/local/sbin', name));
+  }
   file(join(recipe, 'apt.conf'), 'etc/apt/apt.conf.d/90linux-terminal', 0o644);
   text('etc/hostname', 'linux-terminal\n');
   text(
