@@ -4,16 +4,41 @@
 // for the host's loopback; a name resolves through the host side's name server). A refused or
 // unanswered request is a clean 502 in bounded time. Without the option there is no eth0. The
 // debian image (when built) gets its address the same way, and Python's urllib fetches through it.
-import { test } from 'node:test';
+import { type TestContext, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { createServer } from 'node:http';
+import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { existsSync } from 'node:fs';
 import { builtInManifest, loadBootImage } from '../../src/engine/node/images.js';
 import { MachineThread } from '../../src/engine/node/machine-thread.js';
 
 const BIG = randomBytes(1024 * 1024);
+
+/** A machine of `image` with network: 'fetch', ended (and `server` closed) with the test. */
+async function networkedMachine(t: TestContext, server: Server, image?: string) {
+  const machine = new MachineThread(await loadBootImage({ image }), {
+    network: 'fetch',
+    networkTimeoutMs: 3000,
+  });
+  t.after(async () => {
+    await machine.terminate();
+    server.closeAllConnections();
+    server.close();
+  });
+  return machine;
+}
+
+/** DHCP ran at boot, before the shell (and the agent) started: eth0 has the host side's lease. */
+async function assertLeased(machine: MachineThread, timeout: number) {
+  const address = await machine.exec('ip -4 addr show eth0; ip route; cat /etc/resolv.conf', {
+    timeout,
+  });
+  assert.equal(address.exitCode, 0, address.output);
+  assert.match(address.output, /inet 10\.0\.2\.15\/24/);
+  assert.match(address.output, /default via 10\.0\.2\.2 dev eth0/);
+  assert.match(address.output, /nameserver 10\.0\.2\.3/);
+}
 
 test('a guest with network: fetch gets 10.0.2.15 by DHCP and fetches from a local server', async (t) => {
   const server = createServer((request, response) => {
@@ -37,26 +62,13 @@ test('a guest with network: fetch gets 10.0.2.15 by DHCP and fetches from a loca
   const deadPort = (dead.address() as AddressInfo).port;
   await new Promise((resolve) => dead.close(resolve));
 
-  const machine = new MachineThread(await loadBootImage({}), {
-    network: 'fetch',
-    networkTimeoutMs: 3000,
-  });
-  t.after(async () => {
-    await machine.terminate();
-    server.closeAllConnections();
-    server.close();
-  });
+  const machine = await networkedMachine(t, server);
   const exec = async (command: string, timeout = 30_000) => {
     const result = await machine.exec(command, { timeout });
     return { ...result, output: result.output };
   };
 
-  // DHCP ran at boot, before the shell (and the agent) started.
-  const address = await exec('ip -4 addr show eth0; ip route; cat /etc/resolv.conf', 120_000);
-  assert.equal(address.exitCode, 0, address.output);
-  assert.match(address.output, /inet 10\.0\.2\.15\/24/);
-  assert.match(address.output, /default via 10\.0\.2\.2 dev eth0/);
-  assert.match(address.output, /nameserver 10\.0\.2\.3/);
+  await assertLeased(machine, 120_000);
 
   const hello = await exec(`wget -qO- http://10.0.2.2:${port}/hello`);
   assert.deepEqual(hello, { exitCode: 0, output: 'hello from the host\n', truncated: false });
@@ -129,22 +141,8 @@ test("the debian image with network: fetch gets its address by DHCP, and Python'
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   // The image's snapshot has no network device: with one, it boots cold.
-  const machine = new MachineThread(await loadBootImage({ image: 'debian' }), {
-    network: 'fetch',
-    networkTimeoutMs: 3000,
-  });
-  t.after(async () => {
-    await machine.terminate();
-    server.closeAllConnections();
-    server.close();
-  });
-  const address = await machine.exec('ip -4 addr show eth0; ip route; cat /etc/resolv.conf', {
-    timeout: 300_000,
-  });
-  assert.equal(address.exitCode, 0, address.output);
-  assert.match(address.output, /inet 10\.0\.2\.15\/24/);
-  assert.match(address.output, /default via 10\.0\.2\.2 dev eth0/);
-  assert.match(address.output, /nameserver 10\.0\.2\.3/);
+  const machine = await networkedMachine(t, server, 'debian');
+  await assertLeased(machine, 300_000);
   const fetched = await machine.exec(
     `python3 -c 'import urllib.request; print(urllib.request.urlopen("http://10.0.2.2:${port}/hello", timeout=20).read().decode(), end="")'`,
     { timeout: 60_000 },
