@@ -151,11 +151,15 @@ export class Translator {
     );
   }
 
-  /** The hart's entry for `host` (cpu/layout.ts jitBucket, four ways), or -1 if it has none. */
-  private entry(host: number): number {
+  /** Where the entries of `host` may be: its bucket of four ways (cpu/layout.ts jitBucket). */
+  private bucket(host: number): number {
     const l = this.hart.layout;
-    const buckets = l.JIT_ENTRIES / WAYS;
-    const bucket = l.JIT_TABLE + ((((host >>> 1) ^ (host >>> 15)) & (buckets - 1)) << 5);
+    return l.JIT_TABLE + ((((host >>> 1) ^ (host >>> 15)) & (l.JIT_ENTRIES / WAYS - 1)) << 5);
+  }
+
+  /** The hart's entry for `host`, or -1 if it has none. */
+  private entry(host: number): number {
+    const bucket = this.bucket(host);
     for (let way = 0; way < WAYS; way++)
       if (this.view.getUint32(bucket + way * 8, true) === host) return bucket + way * 8;
     return -1;
@@ -192,14 +196,12 @@ export class Translator {
    * many were taken.
    */
   prime(hosts: readonly number[]): number {
-    const l = this.hart.layout;
-    const buckets = l.JIT_ENTRIES / WAYS;
     let taken = 0;
     for (const host of hosts) {
       let entry = this.entry(host);
       if (entry < 0) {
         // A free way of its bucket (host 0: never used, as the hart's lookup sees it).
-        const bucket = l.JIT_TABLE + ((((host >>> 1) ^ (host >>> 15)) & (buckets - 1)) << 5);
+        const bucket = this.bucket(host);
         for (let way = 0; way < WAYS && entry < 0; way++)
           if (this.view.getUint32(bucket + way * 8, true) === 0) entry = bucket + way * 8;
         if (entry < 0) continue;
