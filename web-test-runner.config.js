@@ -5,6 +5,7 @@ import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { imageServer } from './test/browser/support/image-server.js';
 import { faultMiddleware } from './test/support/fault-server.js';
+import { chromiumArgs, chromiumPath } from './test/support/chromium.js';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 
@@ -19,8 +20,6 @@ function serveTypeScriptForJs(context, next) {
   }
   return next();
 }
-
-const chromium = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 
 /**
  * `executeServerCommand('storage-quota', { origin, bytes })`: Chromium's quota for the origin's
@@ -72,17 +71,9 @@ export default {
   browsers: [
     chromeLauncher({
       launchOptions: {
-        executablePath: chromium,
+        executablePath: chromiumPath,
         headless: true,
-        args: [
-          '--no-sandbox',
-          '--headless',
-          '--disable-gpu',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--no-first-run',
-        ],
+        args: chromiumArgs,
       },
     }),
   ],

@@ -4,23 +4,16 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import puppeteer, { type Browser } from 'puppeteer-core';
+import { chromiumArgs, chromiumPath } from '../../support/chromium.js';
 
 /** A fresh Chromium with its own profile (so its own caches and service workers). */
 export async function withBrowser<T>(body: (browser: Browser) => Promise<T>): Promise<T> {
   const userDataDir = await mkdtemp(join(tmpdir(), 'linux-terminal-chromium-'));
   const browser = await puppeteer.launch({
-    executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
+    executablePath: chromiumPath,
     headless: true,
     userDataDir,
-    args: [
-      '--no-sandbox',
-      '--headless',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
+    args: chromiumArgs,
   });
   try {
     return await body(browser);

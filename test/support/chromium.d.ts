@@ -1,0 +1,3 @@
+// Types of chromium.js, for the TypeScript tests.
+export const chromiumPath: string;
+export const chromiumArgs: string[];
